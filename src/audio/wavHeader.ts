@@ -1,0 +1,167 @@
+/**
+ * Parses a RIFF/WAVE file's header with `wavefile` and checks that its samples can be streamed raw
+ * to Deepgram (PCM 16-bit, mu-law 8-bit or A-law 8-bit, plain or WAVE_FORMAT_EXTENSIBLE). Only the
+ * header is interpreted: the `data` chunk is returned as bytes, never decoded.
+ */
+import * as wavefileModule from 'wavefile';
+import type { RawEncoding } from '../protocol/audioFormat';
+import { WavFileError, type WavFormatInfo } from './wavFileError';
+
+/** The raw format of a WAV file's samples, as Deepgram's `encoding`/`sample_rate`/`channels` take it. */
+export interface WavFormat {
+  readonly encoding: RawEncoding;
+  readonly sample_rate: number;
+  readonly channels: number;
+}
+
+/** A parsed WAV file: its format and the bytes of its `data` chunk (whole sample frames only). */
+export interface ParsedWav {
+  readonly format: WavFormat;
+  /** A plain `Uint8Array` (not a Node `Buffer`) over the `data` chunk; callers must not mutate it. */
+  readonly data: Uint8Array;
+}
+
+type WaveFileInstance = InstanceType<typeof wavefileModule.WaveFile>;
+type WaveFileClass = new () => WaveFileInstance;
+
+/** The `fmt ` fields that `wavefile` reads (its typings declare `fmt` as `object`). */
+interface FmtChunk {
+  audioFormat: number;
+  numChannels: number;
+  sampleRate: number;
+  blockAlign: number;
+  bitsPerSample: number;
+  subformat: number[];
+}
+
+/**
+ * `wavefile` ships a UMD bundle: Node's ESM loader exposes it as the default export only, CommonJS
+ * and bundlers as named exports. Accept both.
+ */
+function waveFileClass(): WaveFileClass {
+  const mod = wavefileModule as unknown as {
+    WaveFile?: WaveFileClass;
+    default?: { WaveFile?: WaveFileClass };
+  };
+  const ctor = mod.WaveFile ?? mod.default?.WaveFile;
+  if (typeof ctor !== 'function') throw new Error('deepgram-rx: the wavefile package has no WaveFile export');
+  return ctor;
+}
+
+const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_ALAW = 6;
+const WAVE_FORMAT_MULAW = 7;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+/** The last 12 bytes of KSDATAFORMAT_SUBTYPE_* GUIDs (xxxxxxxx-0000-0010-8000-00aa00389b71), as read LE. */
+const SUBTYPE_GUID_TAIL = [0x00100000, 0xaa000080, 0x719b3800] as const;
+
+const FORMAT_NAMES: Readonly<Record<number, string>> = {
+  0x0001: 'PCM',
+  0x0002: 'Microsoft ADPCM',
+  0x0003: 'IEEE float',
+  0x0006: 'A-law',
+  0x0007: 'mu-law',
+  0x0011: 'IMA ADPCM',
+  0x0031: 'GSM 6.10',
+  0x0050: 'MPEG',
+  0x0055: 'MPEG Layer 3',
+};
+
+const SUPPORTED = 'PCM 16-bit, mu-law 8-bit or A-law 8-bit';
+
+function describe(audioFormat: number, bitsPerSample: number): string {
+  const name = FORMAT_NAMES[audioFormat] ?? `format 0x${audioFormat.toString(16).padStart(4, '0')}`;
+  return `${name} ${bitsPerSample}-bit`;
+}
+
+function encodingOf(audioFormat: number, bitsPerSample: number): RawEncoding | undefined {
+  if (audioFormat === WAVE_FORMAT_PCM && bitsPerSample === 16) return 'linear16';
+  if (audioFormat === WAVE_FORMAT_MULAW && bitsPerSample === 8) return 'mulaw';
+  if (audioFormat === WAVE_FORMAT_ALAW && bitsPerSample === 8) return 'alaw';
+  return undefined;
+}
+
+function ascii(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length));
+}
+
+function hasAscii(bytes: Uint8Array, offset: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Parses WAV bytes. `path` only names the file in errors.
+ *
+ * @throws WavFileError `'not-wav'` for anything but a little-endian RIFF/WAVE file with `fmt ` and
+ *   `data` chunks; `'unsupported-format'` for other sample formats (with `format` set).
+ */
+export function parseWav(bytes: Uint8Array, path: string): ParsedWav {
+  const container = bytes.length >= 12 && hasAscii(bytes, 8, 'WAVE') ? ascii(bytes, 0, 4) : '';
+  if (container === 'RIFX' || container === 'RF64') {
+    throw new WavFileError(
+      'unsupported-format',
+      path,
+      `${path}: unsupported ${container} WAV container (deepgram-rx streams little-endian RIFF WAV files)`,
+    );
+  }
+  if (container !== 'RIFF') {
+    throw new WavFileError('not-wav', path, `${path}: not a WAV file (no RIFF/WAVE header)`);
+  }
+  const wav = new (waveFileClass())();
+  try {
+    // Plain Uint8Array input: wavefile then copies the data chunk out (Uint8Array#slice), so the
+    // result shares nothing with the caller's bytes.
+    wav.fromBuffer(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new WavFileError('not-wav', path, `${path}: not a readable WAV file (${reason})`, undefined, {
+      cause,
+    });
+  }
+
+  const fmt = wav.fmt as FmtChunk;
+  const fields = [fmt.audioFormat, fmt.numChannels, fmt.sampleRate, fmt.blockAlign, fmt.bitsPerSample];
+  if (!fields.every(Number.isFinite)) {
+    throw new WavFileError('not-wav', path, `${path}: not a readable WAV file (truncated "fmt " chunk)`);
+  }
+  const extensible = fmt.audioFormat === WAVE_FORMAT_EXTENSIBLE;
+  const guidOk = !extensible || SUBTYPE_GUID_TAIL.every((word, i) => fmt.subformat[i + 1] === word);
+  const audioFormat = extensible ? (fmt.subformat[0] ?? 0) : fmt.audioFormat;
+  const info: WavFormatInfo = {
+    audioFormat,
+    description: guidOk ? describe(audioFormat, fmt.bitsPerSample) : `extensible, unknown sub-format GUID`,
+    bitsPerSample: fmt.bitsPerSample,
+    channels: fmt.numChannels,
+    sampleRate: fmt.sampleRate,
+    extensible,
+  };
+  const encoding = guidOk ? encodingOf(audioFormat, fmt.bitsPerSample) : undefined;
+  if (encoding === undefined) {
+    throw new WavFileError(
+      'unsupported-format',
+      path,
+      `${path}: unsupported WAV format ${info.description}, ${info.channels} channel(s), ${info.sampleRate} Hz ` +
+        `(deepgram-rx streams ${SUPPORTED}; convert it first, e.g. sox in.wav -b 16 -e signed-integer out.wav)`,
+      info,
+    );
+  }
+  const frameBytes = (fmt.bitsPerSample / 8) * fmt.numChannels;
+  if (fmt.numChannels < 1 || fmt.sampleRate < 1 || fmt.blockAlign !== frameBytes) {
+    throw new WavFileError(
+      'not-wav',
+      path,
+      `${path}: broken WAV header (${info.description}, ${fmt.numChannels} channel(s), ${fmt.sampleRate} Hz, ` +
+        `block align ${fmt.blockAlign} where ${frameBytes} was expected)`,
+      info,
+    );
+  }
+  // wavefile's samples run to the chunk's end including the RIFF pad byte, clamped to the file; keep
+  // the declared size (or what the file holds, for a truncated or streamed file), in whole frames.
+  const samples = (wav.data as { chunkSize: number; samples: Uint8Array }).samples;
+  const declared = (wav.data as { chunkSize: number }).chunkSize;
+  const available = Math.min(declared, samples.length);
+  const length = available - (available % frameBytes);
+  const data = new Uint8Array(samples.buffer, samples.byteOffset, length);
+  return { format: { encoding, sample_rate: fmt.sampleRate, channels: fmt.numChannels }, data };
+}
