@@ -16,3 +16,5 @@ export {
   ModelInfo,
 } from './protocol/messages';
 export type { UnknownMessage } from './protocol/messages';
+export { withKeepAlive } from './operators/withKeepAlive';
+export type { KeepAliveConfig } from './operators/withKeepAlive';

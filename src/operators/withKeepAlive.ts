@@ -1,0 +1,154 @@
+import {
+  AsyncSubject,
+  asyncScheduler,
+  defer,
+  filter,
+  map,
+  mergeWith,
+  repeat,
+  startWith,
+  Subject,
+  switchMap,
+  takeUntil,
+  tap,
+  timer,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import { KEEP_ALIVE, type Frame } from '../protocol/frames';
+
+/** Configuration of {@link withKeepAlive}. Every field is optional. */
+export interface KeepAliveConfig {
+  /**
+   * Milliseconds without an audio chunk (counted from subscription and from every chunk) after which
+   * the first `KEEP_ALIVE` is emitted. Finite, > 0 and < 10000. Default 3000.
+   */
+  idleMs?: number;
+  /**
+   * Milliseconds between further `KEEP_ALIVE`s while the pause lasts. Finite, > 0 and < 10000.
+   * Default: `idleMs`.
+   */
+  intervalMs?: number;
+  /** Scheduler for the clock and every timer. Default `asyncScheduler` (virtual in `TestScheduler.run`). */
+  scheduler?: SchedulerLike;
+}
+
+const DEFAULT_IDLE_MS = 3000;
+/** Deepgram closes a socket that receives nothing for 10 s (NET-0001); every delay must stay below it. */
+const SERVER_WINDOW_MS = 10000;
+
+function checkDelay(name: 'idleMs' | 'intervalMs', value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value >= SERVER_WINDOW_MS) {
+    throw new RangeError(
+      `withKeepAlive: ${name} must be a finite number of milliseconds > 0 and < ${SERVER_WINDOW_MS} ` +
+        `(Deepgram's inactivity window), got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Keeps a Deepgram live socket open through pauses in the audio: passes every audio chunk through at
+ * once, unchanged, and emits `KEEP_ALIVE` (a text frame) whenever no chunk has come for `idleMs`,
+ * then every `intervalMs` until the next chunk.
+ *
+ * ```text
+ * idleMs: 3000, k = KEEP_ALIVE
+ * audio:  a 4s b 9s |
+ * output: a 2999ms k 1000ms b 2999ms k 2999ms k 2999ms k |
+ *
+ *         a         k          b          k          k          k  |
+ * ms:     0      3000       4001       7001      10001      13001  13002
+ * ```
+ *
+ * Semantics:
+ * - Each chunk is emitted synchronously, the same `Uint8Array` reference (a binary frame).
+ * - The idle time counts from subscription and from every chunk; during a pause `KEEP_ALIVE` comes
+ *   at `idleMs`, then every `intervalMs` (default `idleMs`).
+ * - Completes when the audio completes (no `KEEP_ALIVE` after that); errors when the audio errors.
+ * - Unsubscribing tears down the source and the pending timer: nothing stays scheduled.
+ * - `idleMs` and `intervalMs` must be finite, > 0 and < 10000 (the server's window); otherwise this
+ *   function throws a `RangeError` when called, before anything is subscribed.
+ *
+ * Design (cheap per chunk): a chunk only records `scheduler.now()`; it allocates nothing of its own
+ * and touches no timer. A single self-re-arming `timer` (`defer` + `repeat`) waits until the deadline
+ * computed from the last chunk or KeepAlive; when it fires and audio came in the meantime, it re-arms
+ * for the remaining time instead of emitting. Only the first chunk after a KeepAlive re-arms it
+ * (through `switchMap`), because that chunk can move the deadline earlier when
+ * `intervalMs > idleMs`. A wall clock that steps backwards is clamped, so a KeepAlive is never
+ * postponed by more than one period.
+ *
+ * @param config - `idleMs` (default 3000), `intervalMs` (default `idleMs`), `scheduler` (default `asyncScheduler`)
+ * @throws RangeError when `idleMs` or `intervalMs` is not finite, ≤ 0 or ≥ 10000
+ * @example
+ * ```ts
+ * import { withKeepAlive } from 'deepgram-rx';
+ *
+ * const subscription = microphone$ // Observable<Uint8Array> that pauses when the user mutes
+ *   .pipe(withKeepAlive({ idleMs: 3000 }))
+ *   .subscribe((frame) => socket.send(frame)); // audio as binary frames, KeepAlive as text frames
+ * ```
+ */
+export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Uint8Array, Frame> {
+  const idleMs = checkDelay('idleMs', config.idleMs ?? DEFAULT_IDLE_MS);
+  const intervalMs = checkDelay('intervalMs', config.intervalMs ?? idleMs);
+  const scheduler = config.scheduler ?? asyncScheduler;
+
+  return (audio$) =>
+    defer(() => {
+      // Per-subscription state. The subscription itself counts as the first chunk.
+      let lastChunkAt = scheduler.now();
+      let lastKeepAliveAt = 0;
+      let pausing = false; // a KeepAlive went out since the last chunk
+      const audioEnded$ = new AsyncSubject<void>();
+      const rearm$ = new Subject<void>();
+
+      // The next KeepAlive is due idleMs after the last chunk, or intervalMs after the last KeepAlive
+      // while the pause lasts.
+      const dueAt = (): number => (pausing ? lastKeepAliveAt + intervalMs : lastChunkAt + idleMs);
+      const delayUntilDue = (): number => {
+        const now = scheduler.now();
+        // A wall clock that stepped backwards: restart the countdown from now.
+        if (lastChunkAt > now) lastChunkAt = now;
+        if (lastKeepAliveAt > now) lastKeepAliveAt = now;
+        return dueAt() - now;
+      };
+      const isDue = (): boolean => {
+        const now = scheduler.now();
+        if (now < dueAt()) return false; // audio came since this timer was armed: wait for the rest
+        lastKeepAliveAt = now;
+        pausing = true;
+        return true;
+      };
+      const onChunk = (): void => {
+        lastChunkAt = scheduler.now();
+        if (pausing) {
+          // First chunk after a KeepAlive: the armed timer may be for lastKeepAliveAt + intervalMs,
+          // later than the new deadline lastChunkAt + idleMs. Re-arm once per pause, never per chunk.
+          pausing = false;
+          rearm$.next();
+        }
+      };
+
+      // One timer at a time: it fires at the deadline it was armed for and either emits a KeepAlive
+      // or (audio came meanwhile) re-arms for the moved deadline; `repeat` re-arms after each firing.
+      const keepAlive$ = rearm$.pipe(
+        startWith(undefined),
+        switchMap(() => defer(() => timer(delayUntilDue(), scheduler)).pipe(repeat())),
+        filter(isDue),
+        map(() => KEEP_ALIVE),
+        takeUntil(audioEnded$),
+      );
+
+      return audio$.pipe(
+        tap({
+          next: onChunk,
+          complete: () => {
+            audioEnded$.next();
+            audioEnded$.complete();
+          },
+        }),
+        mergeWith(keepAlive$),
+      );
+    });
+}
