@@ -18,3 +18,9 @@ export {
 export type { UnknownMessage } from './protocol/messages';
 export { withKeepAlive } from './operators/withKeepAlive';
 export type { KeepAliveConfig } from './operators/withKeepAlive';
+export { decodeServerMessage } from './protocol/decode';
+export type { DecodeFailure } from './protocol/decode';
+export { ENCODINGS, LiveOptionsError } from './protocol/liveOptions';
+export type { LiveOptions, Encoding, CallbackMethod } from './protocol/liveOptions';
+export { listenUrl, DEFAULT_LISTEN_URL } from './protocol/listenUrl';
+export { validateLiveOptions } from './protocol/validateLiveOptions';

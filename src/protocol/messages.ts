@@ -18,7 +18,12 @@ export type ModelInfo = t.TypeOf<typeof ModelInfo>;
 export const Word = t.intersection(
   [
     t.type({ word: t.string, start: t.number, end: t.number, confidence: t.number }),
-    t.partial({ punctuated_word: t.string, speaker: t.number, language: t.string, speaker_confidence: t.number }),
+    t.partial({
+      punctuated_word: t.string,
+      speaker: t.number,
+      language: t.string,
+      speaker_confidence: t.number,
+    }),
   ],
   'Word',
 );
@@ -172,7 +177,10 @@ export interface UnknownMessage {
 }
 
 /** The modelled server messages, discriminated by `type`. */
-export const ServerMessage = t.union([Results, Metadata, UtteranceEnd, SpeechStarted, ServerError], 'ServerMessage');
+export const ServerMessage = t.union(
+  [Results, Metadata, UtteranceEnd, SpeechStarted, ServerError],
+  'ServerMessage',
+);
 
 /** Every message a server can send, including ones deepgram-rx does not model. */
 export type ServerMessage = t.TypeOf<typeof ServerMessage> | UnknownMessage;

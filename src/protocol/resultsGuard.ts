@@ -1,0 +1,140 @@
+/**
+ * A hand-written type guard for `Results`, the message that arrives about once a second per
+ * channel: it accepts exactly what the io-ts codec `Results` accepts for JSON-parsed values, but
+ * without the codec's per-node overhead. The decoder uses it as a fast path only: anything it
+ * rejects is decoded by the codec itself, which then reports the errors.
+ * test/protocol/resultsGuard.test.ts checks that it agrees with `Results.is`.
+ */
+import type { Results } from './messages';
+
+type Obj = Record<string, unknown>;
+
+function isObj(u: unknown): u is Obj {
+  return typeof u === 'object' && u !== null && !Array.isArray(u);
+}
+
+function isNumberArray(u: unknown): boolean {
+  if (!Array.isArray(u)) return false;
+  for (const x of u) if (typeof x !== 'number') return false;
+  return true;
+}
+
+function isStringArray(u: unknown): boolean {
+  if (!Array.isArray(u)) return false;
+  for (const x of u) if (typeof x !== 'string') return false;
+  return true;
+}
+
+function optional(u: unknown, type: 'string' | 'number' | 'boolean'): boolean {
+  return u === undefined || typeof u === type;
+}
+
+function isStringRecord(u: unknown): boolean {
+  if (!isObj(u)) return false;
+  for (const key of Object.keys(u)) if (typeof u[key] !== 'string') return false;
+  return true;
+}
+
+function isModelInfo(u: unknown): boolean {
+  return (
+    isObj(u) && typeof u.name === 'string' && typeof u.version === 'string' && typeof u.arch === 'string'
+  );
+}
+
+function isWord(u: unknown): boolean {
+  return (
+    isObj(u) &&
+    typeof u.word === 'string' &&
+    typeof u.start === 'number' &&
+    typeof u.end === 'number' &&
+    typeof u.confidence === 'number' &&
+    optional(u.punctuated_word, 'string') &&
+    optional(u.speaker, 'number') &&
+    optional(u.language, 'string') &&
+    optional(u.speaker_confidence, 'number')
+  );
+}
+
+function isAlternative(u: unknown): boolean {
+  if (!isObj(u) || typeof u.transcript !== 'string' || typeof u.confidence !== 'number') return false;
+  const words = u.words;
+  if (!Array.isArray(words)) return false;
+  for (const word of words) if (!isWord(word)) return false;
+  return u.languages === undefined || isStringArray(u.languages);
+}
+
+function isSearchHit(u: unknown): boolean {
+  return (
+    isObj(u) &&
+    typeof u.confidence === 'number' &&
+    typeof u.start === 'number' &&
+    typeof u.end === 'number' &&
+    optional(u.snippet, 'string')
+  );
+}
+
+function isSearchResult(u: unknown): boolean {
+  if (!isObj(u) || typeof u.query !== 'string' || !Array.isArray(u.hits)) return false;
+  for (const hit of u.hits) if (!isSearchHit(hit)) return false;
+  return true;
+}
+
+function isChannel(u: unknown): boolean {
+  if (!isObj(u) || !Array.isArray(u.alternatives)) return false;
+  for (const alternative of u.alternatives) if (!isAlternative(alternative)) return false;
+  if (u.search === undefined) return true;
+  if (!Array.isArray(u.search)) return false;
+  for (const search of u.search) if (!isSearchResult(search)) return false;
+  return true;
+}
+
+function isResultsMetadata(u: unknown): boolean {
+  if (!isObj(u)) return false;
+  if (typeof u.request_id !== 'string' || typeof u.model_uuid !== 'string' || !isModelInfo(u.model_info)) {
+    return false;
+  }
+  if (u.extra !== undefined && !isStringRecord(u.extra)) return false;
+  const diarize = u.diarize_info;
+  return (
+    diarize === undefined ||
+    (isObj(diarize) && typeof diarize.model_uuid === 'string' && typeof diarize.arch === 'string')
+  );
+}
+
+function isEntity(u: unknown): boolean {
+  return (
+    isObj(u) &&
+    typeof u.label === 'string' &&
+    typeof u.value === 'string' &&
+    typeof u.raw_value === 'string' &&
+    typeof u.confidence === 'number' &&
+    typeof u.start_word === 'number' &&
+    typeof u.end_word === 'number'
+  );
+}
+
+function isEntities(u: unknown): boolean {
+  if (!Array.isArray(u)) return false;
+  for (const entity of u) if (!isEntity(entity)) return false;
+  return true;
+}
+
+/**
+ * True when a JSON-parsed value is a valid `Results` message (same verdict as `Results.is`).
+ * Values that did not come from `JSON.parse` (class instances, NaN) are outside its contract.
+ */
+export function isResultsFast(u: unknown): u is Results {
+  return (
+    isObj(u) &&
+    u.type === 'Results' &&
+    isNumberArray(u.channel_index) &&
+    typeof u.duration === 'number' &&
+    typeof u.start === 'number' &&
+    isChannel(u.channel) &&
+    isResultsMetadata(u.metadata) &&
+    optional(u.is_final, 'boolean') &&
+    optional(u.speech_final, 'boolean') &&
+    optional(u.from_finalize, 'boolean') &&
+    (u.entities === undefined || isEntities(u.entities))
+  );
+}
