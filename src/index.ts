@@ -24,3 +24,5 @@ export { ENCODINGS, LiveOptionsError } from './protocol/liveOptions';
 export type { LiveOptions, Encoding, CallbackMethod } from './protocol/liveOptions';
 export { listenUrl, DEFAULT_LISTEN_URL } from './protocol/listenUrl';
 export { validateLiveOptions } from './protocol/validateLiveOptions';
+export { gateSilence, GATE_SILENCE_DEFAULTS } from './operators/gateSilence';
+export type { GateSilenceConfig, GatedSpan } from './operators/gateSilence';
