@@ -26,3 +26,30 @@ export { listenUrl, DEFAULT_LISTEN_URL } from './protocol/listenUrl';
 export { validateLiveOptions } from './protocol/validateLiveOptions';
 export { gateSilence, GATE_SILENCE_DEFAULTS } from './operators/gateSilence';
 export type { GateSilenceConfig, GatedSpan } from './operators/gateSilence';
+export { LiveError, isRetryable } from './socket/liveError';
+export type { LiveErrorKind, LiveErrorInit } from './socket/liveError';
+export { liveErrorFromClose, liveErrorFromHandshake, parseRetryAfter } from './socket/errorMapping';
+export type { CloseInfo } from './socket/errorMapping';
+export { liveSocket } from './socket/liveSocket';
+export type {
+  LiveSocketConfig,
+  OpenSocket,
+  SocketEvent,
+  SocketOpenEvent,
+  SocketMessageEvent,
+  SocketDecodeFailureEvent,
+} from './socket/liveSocket';
+export { nativeWebSocket } from './socket/nativeWebSocket';
+export type { WebSocketConstructorLike } from './socket/nativeWebSocket';
+export { authorizationHeader, authSubprotocols } from './socket/webSocketLike';
+export type {
+  WebSocketLike,
+  WebSocketFactory,
+  WebSocketRequest,
+  LiveCredentials,
+  UpgradeResponse,
+  WebSocketLikeEventMap,
+  WebSocketMessageEventLike,
+  WebSocketCloseEventLike,
+} from './socket/webSocketLike';
+export { redactUrl } from './socket/redact';

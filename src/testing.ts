@@ -1,1 +1,9 @@
-export {};
+/**
+ * deepgram-rx/testing: helpers for marble-testing pipelines built on deepgram-rx, without a network.
+ */
+export { fakeDeepgram } from './testing/fakeDeepgram';
+export type { FakeDeepgram, FakeDeepgramConfig } from './testing/fakeDeepgram';
+export { FakeConnection } from './testing/fakeConnection';
+export type { SentFrame, FakeClose, FakeHandshakeFailure } from './testing/fakeConnection';
+export { fakeResults } from './testing/fakeMessages';
+export type { FakeResultsInit } from './testing/fakeMessages';

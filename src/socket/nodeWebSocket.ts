@@ -1,0 +1,127 @@
+/**
+ * The Node transport: the `ws` package, with the `Authorization` header and full handshake
+ * diagnostics (status, `dg-error`, `dg-request-id`, `Retry-After`, the JSON error body).
+ * Node only: exported from `deepgram-rx/node`.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import WebSocket, { type ClientOptions } from 'ws';
+import {
+  authorizationHeader,
+  authSubprotocols,
+  type UpgradeResponse,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './webSocketLike';
+
+/** Options of {@link nodeWebSocket}. */
+export interface NodeWebSocketOptions {
+  /**
+   * How credentials travel: `'header'` (default) sends `Authorization: Token KEY` /
+   * `Bearer JWT`; `'subprotocol'` sends `Sec-WebSocket-Protocol: token, KEY` as browsers must.
+   */
+  readonly auth?: 'header' | 'subprotocol';
+  /** Extra request headers, e.g. `User-Agent`. An `Authorization` header here is replaced by the credentials'. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Abort a handshake that takes longer than this (ms); default: no limit of our own. */
+  readonly handshakeTimeoutMs?: number;
+  /** The most bytes of a refusal's body to read for its `err_code` (default 16384). */
+  readonly maxErrorBodyBytes?: number;
+  /** Any other `ws` client options (`agent`, `family`, `perMessageDeflate` (default false), …). */
+  readonly wsOptions?: Omit<ClientOptions, 'headers' | 'handshakeTimeout' | 'protocol'>;
+}
+
+const DEFAULT_MAX_ERROR_BODY = 16384;
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function noop(): void {
+  // Keeps `ws` from throwing an unhandled 'error' when nobody listens (e.g. closed while connecting).
+}
+
+/** Reads at most `limit` characters of a response body, then calls `done` exactly once. */
+function readBody(response: IncomingMessage, limit: number, done: (body: string) => void): void {
+  let body = '';
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    response.removeAllListeners('data');
+    done(body.length > limit ? body.slice(0, limit) : body);
+  };
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => {
+    body += chunk;
+    if (body.length >= limit) {
+      finish();
+      response.destroy();
+    }
+  });
+  response.once('end', finish);
+  response.once('close', finish);
+  response.once('error', finish);
+}
+
+/**
+ * A {@link WebSocketFactory} over the `ws` package for Node. It sends credentials as the
+ * `Authorization` header (`Token KEY` or `Bearer JWT`; or as subprotocols with `auth: 'subprotocol'`)
+ * and records the HTTP upgrade response on the socket's `upgradeResponse`: a refused handshake
+ * then errors with a LiveError carrying `status`, `code` (the body's `err_code`), `requestId`
+ * (`dg-request-id`), the `dg-error` text and `retryAfterMs`; a successful one gives the `open`
+ * event its `requestId`.
+ *
+ * @param options - auth style, extra headers, handshake timeout, other `ws` options
+ * @example
+ * ```ts
+ * import { transcribe } from 'deepgram-rx';
+ * import { nodeWebSocket, readWav } from 'deepgram-rx/node';
+ *
+ * const { format, audio$ } = readWav('call.wav', { pace: 'realtime' });
+ * audio$
+ *   .pipe(transcribe({ apiKey: process.env.DEEPGRAM_API_KEY, options: format, webSocket: nodeWebSocket() }))
+ *   .subscribe((event) => console.log(event.type));
+ * ```
+ */
+export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFactory {
+  const maxBody = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
+  const useHeader = (options.auth ?? 'header') === 'header';
+  return ({ url, credentials }) => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      if (credentials === undefined || !useHeader || name.toLowerCase() !== 'authorization')
+        headers[name] = value;
+    }
+    if (credentials !== undefined && useHeader) headers['Authorization'] = authorizationHeader(credentials);
+    const protocols = credentials !== undefined && !useHeader ? authSubprotocols(credentials) : undefined;
+    const clientOptions: ClientOptions = {
+      perMessageDeflate: false,
+      ...options.wsOptions,
+      headers,
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
+    };
+    const socket = new WebSocket(url, protocols, clientOptions);
+    let upgradeResponse: UpgradeResponse | undefined;
+    Object.defineProperty(socket, 'upgradeResponse', { get: () => upgradeResponse, configurable: true });
+    socket.on('error', noop);
+    socket.once('upgrade', (response: IncomingMessage) => {
+      upgradeResponse = { status: response.statusCode ?? 101, headers: flattenHeaders(response.headers) };
+    });
+    socket.once('unexpected-response', (_request, response: IncomingMessage) => {
+      const status = response.statusCode ?? 0;
+      const responseHeaders = flattenHeaders(response.headers);
+      readBody(response, maxBody, (body) => {
+        upgradeResponse = { status, headers: responseHeaders, body };
+        // Fails the handshake: 'error' then 'close' (1006), read with `upgradeResponse` set.
+        socket.terminate();
+      });
+    });
+    const like: WebSocketLike = socket;
+    return like;
+  };
+}

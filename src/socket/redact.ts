@@ -1,0 +1,94 @@
+/**
+ * Keeping secrets out of messages: URLs with credentials in them and texts that might echo a key.
+ */
+
+/** Query parameters whose values are treated as secrets (compared case-insensitively). */
+const SECRET_PARAMS = new Set([
+  'token',
+  'key',
+  'api_key',
+  'apikey',
+  'api-key',
+  'access_token',
+  'authorization',
+]);
+
+const MASK = '***';
+
+/**
+ * Returns `url` with the values of secret-looking query parameters (`token`, `key`, `api_key`,
+ * `access_token`, …) and any `user:password@` part replaced by `***`, fit for messages and logs.
+ * A text that does not parse as a URL is returned with the same parameters masked by pattern.
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from 'deepgram-rx';
+ * redactUrl('wss://api.deepgram.com/v1/listen?model=nova-3&token=abc'); // '…?model=nova-3&token=***'
+ * ```
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactText(url);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    parsed.username = MASK;
+    parsed.password = '';
+  }
+  const params = parsed.search === '' ? [] : parsed.search.slice(1).split('&');
+  const masked = params.map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = decodeName(eq === -1 ? pair : pair.slice(0, eq));
+    return SECRET_PARAMS.has(name.toLowerCase()) && eq !== -1 ? `${pair.slice(0, eq)}=${MASK}` : pair;
+  });
+  parsed.search = masked.length === 0 ? '' : `?${masked.join('&')}`;
+  return parsed.toString().replace(/%2A%2A%2A/g, MASK);
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * The endpoint of a URL without its query or credentials (`wss://api.deepgram.com/v1/listen`),
+ * for messages. Falls back to {@link redactUrl} when the text is not a URL.
+ */
+export function endpointOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return redactUrl(url);
+  }
+}
+
+/**
+ * Masks secrets inside free text (an error message that may quote a URL): the values of
+ * secret-looking query parameters and the `user:password@` part of URLs.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(/([?&;][\w-]*(?:token|key|authorization)[\w-]*=)[^&#\s"']*/gi, `$1${MASK}`)
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']*@/gi, `$1${MASK}@`);
+}
+
+/** Secrets shorter than this are not searched for in texts (they would mangle ordinary words). */
+const MIN_SCRUBBED_LENGTH = 6;
+
+/**
+ * Replaces every occurrence of each secret in `text` by `***` (secrets of at least 6 characters;
+ * real API keys and JWTs are far longer).
+ */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SCRUBBED_LENGTH) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
