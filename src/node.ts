@@ -6,3 +6,45 @@ export { WavFileError, type WavFileErrorKind, type WavFormatInfo } from './audio
 export type { WavFormat } from './audio/wavHeader';
 export { nodeWebSocket } from './socket/nodeWebSocket';
 export type { NodeWebSocketOptions } from './socket/nodeWebSocket';
+export { startEmulator, NET0001_REASON, NET0000_REASON, DATA0000_REASON } from './server';
+export type {
+  Emulator,
+  EmulatorConfig,
+  EmulatorSession,
+  EmulatorEvents,
+  HandshakeRecord,
+  WaitOptions,
+  ClosedBy,
+  FaultPlan,
+  SessionFault,
+  SessionFaults,
+  CloseFault,
+  DropFault,
+  StallFault,
+  MalformedFault,
+  FaultTrigger,
+  FaultContext,
+  HandshakeRefusal,
+  AuthScheme,
+  ListenQuery,
+} from './server';
+export {
+  scriptRecognizer,
+  silentRecognizer,
+  loadScript,
+  loadScriptDirectory,
+  parseScript,
+  recognizerFromQuery,
+  resolveRecognizer,
+} from './server/engine';
+export type {
+  Recognizer,
+  RecognizerFactory,
+  RecognizerQuery,
+  RecognizerSource,
+  Script,
+  ScriptWord,
+  ScriptRecognizerOptions,
+  RecognizerFromQueryOptions,
+  EngineTuning,
+} from './server/engine';

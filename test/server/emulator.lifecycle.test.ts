@@ -1,0 +1,102 @@
+/**
+ * Starting and stopping the emulator, its events and record keeping.
+ */
+import WebSocket from 'ws';
+import { startEmulator, type EmulatorSession, type HandshakeRecord } from '../../src/server';
+import { handshake, linear16Silence, TestClient } from './support';
+
+const PCM = 'encoding=linear16&sample_rate=16000';
+
+test('close() with idle, streaming and stalled clients resolves and the clients see 1006', async () => {
+  const emulator = await startEmulator({
+    faults: ({ index }) => (index === 2 ? { kind: 'stall' } : undefined),
+  });
+  const open = await TestClient.connect(`${emulator.url}?${PCM}`);
+  const busy = await TestClient.connect(`${emulator.url}?${PCM}`);
+  const stalled = await TestClient.connect(`${emulator.url}?${PCM}`);
+  busy.send(linear16Silence(0.5));
+  await emulator.close();
+  const closes = await Promise.all([open.closed, busy.closed, stalled.closed]);
+  expect(closes.map((c) => c.code)).toEqual([1006, 1006, 1006]);
+  expect(emulator.sessions().map((s) => [s.state, s.closeCode, s.closedBy])).toEqual([
+    ['closed', 1006, 'server'],
+    ['closed', 1006, 'server'],
+    ['closed', 1006, 'server'],
+  ]);
+});
+
+test('close() is idempotent and the port is released', async () => {
+  const emulator = await startEmulator();
+  await Promise.all([emulator.close(), emulator.close()]);
+  await emulator.close();
+  await expect(
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(emulator.url);
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    }),
+  ).rejects.toThrow(/ECONNREFUSED/);
+});
+
+test('events report handshakes, opens and closes with snapshots', async () => {
+  const emulator = await startEmulator();
+  const seen: string[] = [];
+  emulator.events.on('handshake', (h: HandshakeRecord) => seen.push(`handshake ${h.status}`));
+  emulator.events.on('open', (s: EmulatorSession) => seen.push(`open ${s.state}`));
+  emulator.events.on('close', (s: EmulatorSession) => seen.push(`close ${s.state} ${s.closeCode ?? ''}`));
+  try {
+    await handshake(`${emulator.url}?encoding=bad`);
+    const client = await TestClient.connect(`${emulator.url}?${PCM}`);
+    client.send('{"type":"CloseStream"}');
+    await client.closed;
+    await emulator.waitForClose();
+    expect(seen).toEqual(['handshake 400', 'handshake 101', 'open open', 'close closed 1000']);
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('sessions() returns snapshots that later frames do not change', async () => {
+  const emulator = await startEmulator();
+  try {
+    const client = await TestClient.connect(`${emulator.url}?${PCM}`);
+    const before = emulator.sessions()[0]!;
+    client.send(linear16Silence(0.1));
+    client.send('{"type":"CloseStream"}');
+    await client.closed;
+    const after = await emulator.waitForClose();
+    expect(before.audioBytes).toBe(0);
+    expect(after.audioBytes).toBe(3200);
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('clearRecords() forgets closed sessions and handshakes but keeps open sessions', async () => {
+  const emulator = await startEmulator();
+  try {
+    const done = await TestClient.connect(`${emulator.url}?${PCM}`);
+    done.send('{"type":"CloseStream"}');
+    await done.closed;
+    await emulator.waitForClose();
+    const live = await TestClient.connect(`${emulator.url}?${PCM}`);
+    emulator.clearRecords();
+    expect(emulator.sessions().map((s) => s.state)).toEqual(['open']);
+    expect(emulator.handshakes()).toEqual([]);
+    await live.dispose();
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('waitForClose without a request id waits for the next session when none has opened yet', async () => {
+  const emulator = await startEmulator();
+  try {
+    const closed = emulator.waitForClose({ timeoutMs: 5000 });
+    const client = await TestClient.connect(`${emulator.url}?${PCM}`);
+    client.send('{"type":"CloseStream"}');
+    expect((await closed).closeCode).toBe(1000);
+  } finally {
+    await emulator.close();
+  }
+});
