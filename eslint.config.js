@@ -5,7 +5,9 @@ import rxjsX from 'eslint-plugin-rxjs-x';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'test-output/**', 'examples/**/dist/**', '*.cjs'] },
+  {
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'test-output/**', 'examples/**/dist/**', '*.cjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,0 +1,111 @@
+/**
+ * The packed tarball (what npm publishes) loads with both `import` and `require` for every entry
+ * point. Runs on `dist/`, which `npm test` builds before jest runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const entryPoints = ['deepgram-rx', 'deepgram-rx/node', 'deepgram-rx/testing'] as const;
+
+let work: string;
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: work, encoding: 'utf8' });
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  }
+  work = mkdtempSync(join(tmpdir(), 'deepgram-rx-pack-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
+  const modules = join(work, 'node_modules');
+  mkdirSync(join(modules, 'deepgram-rx'), { recursive: true });
+  execFileSync('tar', [
+    '-xzf',
+    join(work, tarball),
+    '-C',
+    join(modules, 'deepgram-rx'),
+    '--strip-components=1',
+  ]);
+  // The package's runtime dependencies, as an install would provide them (no network here).
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+  };
+  for (const dep of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]) {
+    const target = join(modules, dep);
+    mkdirSync(join(target, '..'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', dep), target, 'dir');
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball ships dist and no sources or tests', () => {
+  const files = readdirSync(join(work, 'node_modules/deepgram-rx'));
+  expect(files).toEqual(expect.arrayContaining(['dist', 'package.json', 'README.md']));
+  expect(files).not.toContain('src');
+  expect(files).not.toContain('test');
+});
+
+test.each(entryPoints)('%s loads with require() and import with the same export names', (entry) => {
+  const viaRequire = node([
+    '-e',
+    `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(entry)})).sort()))`,
+  ]);
+  const viaImport = node([
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
+  ]);
+  expect(JSON.parse(viaImport)).toEqual(JSON.parse(viaRequire));
+});
+
+test('the main entry point works from ESM: KEEP_ALIVE and a decoder are usable', () => {
+  const out = node([
+    '--input-type=module',
+    '-e',
+    `import { KEEP_ALIVE, Results } from 'deepgram-rx'; console.log(KEEP_ALIVE, typeof Results.decode);`,
+  ]);
+  expect(out.trim()).toBe('{"type":"KeepAlive"} function');
+});
+
+test('the main entry point works from CommonJS', () => {
+  const out = node([
+    '-e',
+    `const { CLOSE_STREAM, finalizeFrame } = require('deepgram-rx'); console.log(CLOSE_STREAM, finalizeFrame(1));`,
+  ]);
+  expect(out.trim()).toBe('{"type":"CloseStream"} {"type":"Finalize","channel":1}');
+});
+
+test('type declarations resolve for node16 (ESM and CJS) and bundlers', () => {
+  // attw exits non-zero on any problem outside the ignored node10 resolution; execFileSync throws then.
+  const out = execFileSync(
+    join(root, 'node_modules/.bin/attw'),
+    ['--pack', '.', '--profile', 'node16', '--format', 'ascii'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  const sections = out.split('***********************************');
+  for (const entry of entryPoints) {
+    const section = sections.find((s) => s.includes(`"${entry}"`));
+    expect(section).toBeDefined();
+    expect(section).toContain('node16 (from CJS): 🟢 (CJS)');
+    expect(section).toContain('node16 (from ESM): 🟢 (ESM)');
+    expect(section).toMatch(/bundler: 🟢/);
+  }
+}, 120_000);
