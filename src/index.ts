@@ -53,3 +53,33 @@ export type {
   WebSocketCloseEventLike,
 } from './socket/webSocketLike';
 export { redactUrl } from './socket/redact';
+export { fromMicrophone, MicrophoneError } from './audio/fromMicrophone';
+export type {
+  Microphone,
+  MicrophoneConfig,
+  MicrophoneFormat,
+  MicrophoneConstraints,
+  MicrophoneErrorKind,
+} from './audio/fromMicrophone';
+export { transcribe } from './session/transcribe';
+export type {
+  TranscribeConfig,
+  TranscribeKeepAlive,
+  TranscribeReconnect,
+  TranscribeBackpressure,
+  TranscribeGate,
+  SecretSource,
+} from './session/transcribe';
+export type {
+  LiveEvent,
+  LiveEventType,
+  OpenEvent,
+  ReconnectingEvent,
+  GapEvent,
+  DecodeFailureEvent,
+  KeepAliveEvent,
+  UsageEvent,
+} from './session/liveEvent';
+export { ofType } from './session/ofType';
+export { AudioBufferOverflowError } from './session/audioBufferOverflowError';
+export type { BufferWait } from './session/audioBufferOverflowError';

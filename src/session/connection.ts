@@ -1,0 +1,36 @@
+/**
+ * One connection attempt of a session, as a unit: get the credentials (the supplier is called
+ * again for every attempt), then open one `liveSocket` whose frames come from the session's outbox.
+ * Reconnection will repeat this unit.
+ */
+import { defer, from, of, switchMap, type Observable } from 'rxjs';
+import type { Frame } from '../protocol/frames';
+import { liveSocket, type OpenSocket, type SocketEvent } from '../socket/liveSocket';
+import type { LiveCredentials } from '../socket/webSocketLike';
+import type { SessionSettings } from './transcribeConfig';
+
+/**
+ * A cold Observable of one connection's socket events. Subscribing calls the credential
+ * supplier (sync or async), then connects; `frames` is called once the socket is open.
+ * A supplier that throws or rejects errors the Observable with what it threw.
+ */
+export function connection(
+  settings: Pick<SessionSettings, 'url' | 'credentials' | 'webSocket'>,
+  frames: (socket: OpenSocket) => Observable<Frame>,
+): Observable<SocketEvent> {
+  const { url, webSocket } = settings;
+  const credentials$ = defer((): Observable<LiveCredentials | undefined> => {
+    const supplied = settings.credentials?.();
+    return supplied instanceof Promise ? from(supplied) : of(supplied);
+  });
+  return credentials$.pipe(
+    switchMap((credentials) =>
+      liveSocket({
+        url,
+        frames,
+        ...(credentials === undefined ? {} : { credentials }),
+        ...(webSocket === undefined ? {} : { webSocket }),
+      }),
+    ),
+  );
+}

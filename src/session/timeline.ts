@@ -1,0 +1,77 @@
+/**
+ * `createTimeline()`: maps Deepgram's per-connection clocks onto the original audio timeline and
+ * removes what a replay repeats. Pure: no timers, no sockets.
+ */
+import { ConnectionClock } from './timelineClock';
+import { rebaseMessage, type TimeMap } from './timelineRebase';
+import { RepeatFilter } from './timelineRepeats';
+import type { TimeBias, Timeline, TimelineOptions } from './timelineTypes';
+
+const DEFAULT_REPEAT_TOLERANCE_SECONDS = 0.02;
+
+function repeatTolerance(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_REPEAT_TOLERANCE_SECONDS;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `createTimeline: repeatToleranceSeconds must be a finite number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Creates the timeline of one transcription session (see {@link Timeline}).
+ *
+ * Call order, per connection: `connectionOpened()`; then, in send order, `sent(from, seconds)`
+ * for every stretch of original audio handed to that connection (call it no later than the
+ * frame goes out, so that every server time it will see is covered); for every server message,
+ * `dedupe(rebase(message))`, emitting the result unless it is `undefined`. Until the first
+ * `connectionOpened()` the timeline behaves as if it had been called, and that first call keeps
+ * what was already `sent` (it can only be the first connection's audio).
+ *
+ * Semantics: `toOriginal` and `rebase` map times on the CURRENT connection's clock (messages from
+ * an older connection must not be passed after `connectionOpened()`). A gap between the
+ * `from + seconds` of one `sent` call and the `from` of the next is audio that was dropped
+ * (silence gating); a START time on that boundary maps after the gap, an END time before it.
+ * `dedupe` keeps per-channel state across connections, so a replay after a reconnect never
+ * delivers a final word twice and finals keep tiling the original timeline.
+ *
+ * @throws RangeError when `repeatToleranceSeconds` is not a finite number >= 0.
+ * @example
+ * ```ts
+ * const timeline = createTimeline();
+ * timeline.connectionOpened();
+ * timeline.sent(0, 2);   // original 0–2 s sent
+ * timeline.sent(5, 1);   // 2–5 s gated away, then 5–6 s sent
+ * timeline.toOriginal(2.5); // 5.5
+ * const event = timeline.dedupe(timeline.rebase(results)); // undefined when it repeats a final
+ * ```
+ */
+export function createTimeline(options: TimelineOptions = {}): Timeline {
+  const repeats = new RepeatFilter(repeatTolerance(options.repeatToleranceSeconds));
+  let clock = new ConnectionClock(0);
+  /** Whether `connectionOpened()` was called: until then `clock` is the implicit first connection. */
+  let opened = false;
+  const map: TimeMap = (seconds, bias) => clock.toOriginal(seconds, bias);
+  return {
+    connectionOpened(): void {
+      if (opened) clock = new ConnectionClock(clock.originalEnd);
+      opened = true;
+    },
+    sent(from: number, seconds: number): void {
+      clock.append(from, seconds);
+    },
+    toOriginal(connectionSeconds: number, bias: TimeBias = 'start'): number {
+      return clock.toOriginal(connectionSeconds, bias);
+    },
+    rebase<M extends { type: string }>(message: M): M {
+      return rebaseMessage(message, map);
+    },
+    dedupe<M extends { type: string }>(message: M): M | undefined {
+      return repeats.filter(message);
+    },
+    get finalizedUpTo(): number {
+      return repeats.finalizedUpTo;
+    },
+  };
+}

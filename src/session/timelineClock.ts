@@ -1,0 +1,99 @@
+/**
+ * The piecewise mapping from one connection's audio clock to the original audio: a list of runs,
+ * each a contiguous stretch of original audio sent on the connection. Pure, no timers.
+ */
+import type { TimeBias } from './timelineTypes';
+
+/** A contiguous stretch of original audio sent on one connection. */
+interface Run {
+  /** Where the run starts on the connection's clock (seconds of audio sent before it). */
+  readonly connectionStart: number;
+  /** Where the run starts in the original audio (seconds). */
+  readonly from: number;
+  /** Its length (seconds); grows while adjacent audio is appended. */
+  seconds: number;
+}
+
+/**
+ * Two runs closer than this (seconds) in the original audio are one: the session computes
+ * positions from byte counts, so adjacent chunks may differ by float noise, while a real dropped
+ * gap is at least one sample (> 2e-5 s even at 48 kHz).
+ */
+const ADJACENT_SECONDS = 1e-6;
+
+/**
+ * How close (seconds) a connection time must be to a run boundary to count as on it. Deepgram's
+ * numbers are float32 (about 7 significant digits), so the tolerance grows with the time.
+ */
+function boundaryTolerance(t: number): number {
+  return 1e-4 + Math.abs(t) * 2.5e-7;
+}
+
+function checkSeconds(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`Timeline.sent: ${name} must be a finite number >= 0, got ${String(value)}`);
+  }
+}
+
+/** The runs sent on one connection, and the mapping from its clock to the original audio. */
+export class ConnectionClock {
+  private readonly runs: Run[] = [];
+
+  /**
+   * @param fallbackOrigin original position of connection time 0 while nothing was sent on the
+   *   connection (where the previous connection's audio ended).
+   */
+  constructor(private readonly fallbackOrigin: number) {}
+
+  /** Original position where the audio sent on this connection ends (the fallback if none). */
+  get originalEnd(): number {
+    const last = this.runs[this.runs.length - 1];
+    return last === undefined ? this.fallbackOrigin : last.from + last.seconds;
+  }
+
+  /** Appends `seconds` of original audio from `from`; merges it into the last run when adjacent. */
+  append(from: number, seconds: number): void {
+    checkSeconds('from', from);
+    checkSeconds('seconds', seconds);
+    if (seconds === 0) return;
+    const last = this.runs[this.runs.length - 1];
+    if (last === undefined) {
+      this.runs.push({ connectionStart: 0, from, seconds });
+    } else if (Math.abs(last.from + last.seconds - from) <= ADJACENT_SECONDS) {
+      last.seconds += seconds;
+    } else {
+      this.runs.push({ connectionStart: last.connectionStart + last.seconds, from, seconds });
+    }
+  }
+
+  /** Original position of connection time `t`; see `Timeline.toOriginal`. */
+  toOriginal(t: number, bias: TimeBias): number {
+    const runs = this.runs;
+    const count = runs.length;
+    if (count === 0) return this.fallbackOrigin + t;
+    const tolerance = boundaryTolerance(t);
+    if (bias === 'end') {
+      // The first run that ends at or after t: a time on a boundary stays in the earlier run.
+      const index = firstIndex(count, (i) => runs[i]!.connectionStart + runs[i]!.seconds >= t - tolerance);
+      const run = runs[Math.min(index, count - 1)]!;
+      const offset = Math.max(0, t - run.connectionStart);
+      return run.from + (index < count ? Math.min(offset, run.seconds) : offset);
+    }
+    // The last run that starts at or before t: a time on a boundary moves to the later run.
+    const index = firstIndex(count, (i) => runs[i]!.connectionStart > t + tolerance) - 1;
+    const run = runs[Math.max(index, 0)]!;
+    return run.from + Math.max(0, t - run.connectionStart);
+  }
+}
+
+/** The smallest index in [0, count) for which `test` holds (`test` is monotonic), else `count`. */
+function firstIndex(count: number, test: (index: number) => boolean): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (test(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}

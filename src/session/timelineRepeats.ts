@@ -1,0 +1,164 @@
+/**
+ * Removes what a replay repeats: words (and whole Results) already delivered in an earlier final,
+ * and repeated UtteranceEnd / SpeechStarted events. Works on messages already rebased onto the
+ * original timeline; keeps per-channel state. Pure, no timers.
+ */
+import type { Entity, Results, SearchResult, Word } from '../protocol/messages';
+import { isResults, isSpeechStarted, isUtteranceEnd, roundSeconds } from './timelineRebase';
+
+/** Slack (seconds) for comparing rebased times, which are rounded to microseconds. */
+const ROUNDING = 1e-6;
+
+/** The transcript of a word list: `punctuated_word` when present, else `word`, joined by spaces. */
+function transcriptOf(words: readonly Word[]): string {
+  return words.map((word) => word.punctuated_word ?? word.word).join(' ');
+}
+
+/**
+ * Entities whose words were all kept, with word indexes shifted onto the kept words.
+ * `kept[i]` says whether word i was kept.
+ */
+function reindexEntities(entities: readonly Entity[], kept: readonly boolean[]): Entity[] {
+  const keptBefore = [0];
+  for (const isKept of kept) keptBefore.push(keptBefore[keptBefore.length - 1]! + (isKept ? 1 : 0));
+  const at = (index: number): number => keptBefore[Math.min(Math.max(index, 0), kept.length)]!;
+  const result: Entity[] = [];
+  for (const entity of entities) {
+    const start = at(entity.start_word);
+    const end = at(entity.end_word);
+    if (end - start !== Math.max(0, entity.end_word - entity.start_word)) continue;
+    result.push({ ...entity, start_word: start, end_word: end });
+  }
+  return result;
+}
+
+/** The part of one Results that is not already final. */
+class ResultsCut {
+  /** Whether any alternative still has a word. */
+  wordsLeft = false;
+  /** The latest end of a kept word. */
+  lastWordEnd = -Infinity;
+  private changed = false;
+
+  constructor(
+    private readonly results: Results,
+    /** Original position up to which the channel is final (-Infinity when nothing is). */
+    private readonly upTo: number,
+    private readonly tolerance: number,
+  ) {}
+
+  /** A word or hit `[start, end]` repeats already final audio. */
+  private repeated(start: number, end: number): boolean {
+    return end <= this.upTo + this.tolerance || (start + end) / 2 <= this.upTo;
+  }
+
+  /** Kept words (first starts clamped to `upTo`), and a keep-flag per original word. */
+  private cutWords(words: readonly Word[]): { words: Word[]; kept: boolean[] } {
+    const keptWords: Word[] = [];
+    const kept: boolean[] = [];
+    for (const word of words) {
+      const keep = !this.repeated(word.start, word.end);
+      kept.push(keep);
+      if (!keep) continue;
+      keptWords.push(word.start < this.upTo ? { ...word, start: this.upTo } : word);
+      this.lastWordEnd = Math.max(this.lastWordEnd, word.end);
+    }
+    return { words: keptWords, kept };
+  }
+
+  private cutSearch(search: readonly SearchResult[]): SearchResult[] {
+    return search.map((result) => {
+      const hits = result.hits.filter((hit) => !this.repeated(hit.start, hit.end));
+      if (hits.length === result.hits.length) return result;
+      this.changed = true;
+      return { ...result, hits };
+    });
+  }
+
+  /** The cut Results (the input itself when nothing changed), or undefined when nothing is new. */
+  apply(): Results | undefined {
+    const { results, upTo } = this;
+    let entities = results.entities;
+    const alternatives = results.channel.alternatives.map((alternative, index) => {
+      const { words, kept } = this.cutWords(alternative.words);
+      if (words.length > 0) this.wordsLeft = true;
+      const removed = words.length < alternative.words.length;
+      if (!removed && words.every((word, i) => word === alternative.words[i])) return alternative;
+      this.changed = true;
+      if (index === 0 && removed && entities !== undefined) entities = reindexEntities(entities, kept);
+      return removed ? { ...alternative, words, transcript: transcriptOf(words) } : { ...alternative, words };
+    });
+    const search = results.channel.search === undefined ? undefined : this.cutSearch(results.channel.search);
+    const end = results.start + results.duration;
+    if (!this.wordsLeft && end <= upTo + ROUNDING) return undefined;
+    if (!this.changed && results.start >= upTo) return results;
+    const start = Math.max(results.start, upTo);
+    const cut: Results = {
+      ...results,
+      start,
+      duration: roundSeconds(Math.max(end, start) - start),
+      channel: { ...results.channel, alternatives },
+    };
+    if (search !== undefined) cut.channel.search = search;
+    if (entities !== undefined) cut.entities = entities;
+    return cut;
+  }
+}
+
+/** Per-channel memory of what was delivered; see `Timeline.dedupe`. */
+export class RepeatFilter {
+  private readonly finalized = new Map<number, number>();
+  private readonly utteranceEnds = new Map<number, number>();
+  private readonly speechStarts = new Map<number, number>();
+  private channels = 0;
+
+  constructor(private readonly tolerance: number) {}
+
+  /** Minimum over the channels seen of the position up to which the channel is final; 0 if none. */
+  get finalizedUpTo(): number {
+    if (this.channels === 0) return 0;
+    let upTo = Infinity;
+    for (let channel = 0; channel < this.channels; channel++) {
+      upTo = Math.min(upTo, this.finalized.get(channel) ?? 0);
+    }
+    return upTo;
+  }
+
+  /** Returns the message without what repeats earlier output, or undefined when all of it does. */
+  filter<M extends { type: string }>(message: M): M | undefined {
+    if (isResults(message)) return this.filterResults(message) as M | undefined;
+    if (isUtteranceEnd(message)) {
+      return this.isRepeat(this.utteranceEnds, message.channel, message.last_word_end) ? undefined : message;
+    }
+    if (isSpeechStarted(message)) {
+      return this.isRepeat(this.speechStarts, message.channel, message.timestamp) ? undefined : message;
+    }
+    return message;
+  }
+
+  private channelOf(pair: readonly number[]): number {
+    const channel = pair[0] ?? 0;
+    this.channels = Math.max(this.channels, channel + 1, pair[1] ?? 1);
+    return channel;
+  }
+
+  private filterResults(results: Results): Results | undefined {
+    const channel = this.channelOf(results.channel_index);
+    const upTo = this.finalized.get(channel) ?? -Infinity;
+    const cut = new ResultsCut(results, upTo, this.tolerance);
+    const kept = cut.apply();
+    if (kept !== undefined && results.is_final === true) {
+      this.finalized.set(channel, roundSeconds(Math.max(upTo, kept.start + kept.duration, cut.lastWordEnd)));
+    }
+    return kept;
+  }
+
+  /** True when `time` is not later than the last one delivered on the channel (by more than the tolerance). */
+  private isRepeat(last: Map<number, number>, pair: readonly number[], time: number): boolean {
+    const channel = this.channelOf(pair);
+    const previous = last.get(channel);
+    if (previous !== undefined && time <= previous + this.tolerance) return true;
+    last.set(channel, time);
+    return false;
+  }
+}

@@ -1,0 +1,348 @@
+/**
+ * The configuration of `transcribe()` and its call-time validation: everything that can be wrong
+ * in a configuration throws here, before any socket opens.
+ */
+import { identity, isObservable, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler } from 'rxjs';
+import type { Frame } from '../protocol/frames';
+import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
+import type { LiveOptions } from '../protocol/liveOptions';
+import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
+import { withKeepAlive } from '../operators/withKeepAlive';
+import type { LiveCredentials, WebSocketFactory } from '../socket/webSocketLike';
+import { credentialsOf } from './credentials';
+
+/**
+ * An API key or access token: the value, or a function giving it (sync or async), called for every
+ * connection attempt.
+ *
+ * @example
+ * ```ts
+ * import type { SecretSource } from 'deepgram-rx';
+ * const token: SecretSource = () => fetch('/api/deepgram-token').then((response) => response.text());
+ * ```
+ */
+export type SecretSource = string | (() => string | Promise<string>);
+
+/**
+ * KeepAlive during pauses in the audio (see `withKeepAlive`); `keepAlive: false` turns it off.
+ *
+ * @example
+ * ```ts
+ * import { transcribe } from 'deepgram-rx';
+ * audio$.pipe(transcribe({ apiKey, keepAlive: { idleMs: 2000, intervalMs: 5000 } }));
+ * ```
+ */
+export interface TranscribeKeepAlive {
+  /** ms without audio before the first KeepAlive; finite, > 0 and < 10000. Default 3000. */
+  idleMs?: number;
+  /** ms between KeepAlives while the pause lasts; finite, > 0 and < 10000. Default `idleMs`. */
+  intervalMs?: number;
+}
+
+/**
+ * Reconnection after a retryable failure (part of the API contract). Accepted and validated, but
+ * not implemented yet: this version always makes one connection, and a failure ends the session.
+ *
+ * @example
+ * ```ts
+ * import { transcribe } from 'deepgram-rx';
+ * audio$.pipe(transcribe({ apiKey, reconnect: { maxAttempts: 5, initialDelayMs: 500, maxDelayMs: 8000 } }));
+ * ```
+ */
+export interface TranscribeReconnect {
+  /** Connection attempts after the first; an integer >= 0. */
+  maxAttempts?: number;
+  /** Delay before the first retry (ms, >= 0). */
+  initialDelayMs?: number;
+  /** Longest delay between retries (ms, >= 0). */
+  maxDelayMs?: number;
+  /** Audio kept for replay after a reconnect (ms, >= 0). */
+  replayMs?: number;
+}
+
+/**
+ * Backpressure tuning: when frames wait in the session's bounded queue instead of going into the
+ * socket's send buffer.
+ *
+ * @example
+ * ```ts
+ * import { transcribe } from 'deepgram-rx';
+ * audio$.pipe(transcribe({ apiKey, backpressure: { highWaterBytes: 64 * 1024 }, maxBufferBytes: 2 * 1024 * 1024 }));
+ * ```
+ */
+export interface TranscribeBackpressure {
+  /**
+   * Frames wait in the session's bounded queue while the socket's `bufferedAmount` is above this
+   * many bytes. Finite, >= 0. Default 262144 (256 KiB).
+   */
+  highWaterBytes?: number;
+  /** How often `bufferedAmount` is checked while frames wait on an open socket (ms, finite, > 0). Default 50. */
+  pollMs?: number;
+}
+
+/**
+ * Silence gating inside the session (see `gateSilence`): the audio format comes from `options`,
+ * which must then name `encoding` linear16, mulaw or alaw and `sample_rate`.
+ *
+ * @example
+ * ```ts
+ * import { transcribe } from 'deepgram-rx';
+ * audio$.pipe(
+ *   transcribe({ apiKey, options: { encoding: 'linear16', sample_rate: 16000 }, gate: { thresholdDbfs: -45 } }),
+ * );
+ * ```
+ */
+export type TranscribeGate = Omit<GateSilenceConfig, 'encoding' | 'sample_rate' | 'channels'>;
+
+/**
+ * Configuration of `transcribe()`. Everything is optional; invalid values throw when
+ * `transcribe()` is called.
+ *
+ * @example
+ * ```ts
+ * import { transcribe, type TranscribeConfig } from 'deepgram-rx';
+ * import { nodeWebSocket } from 'deepgram-rx/node';
+ *
+ * const config: TranscribeConfig = {
+ *   apiKey: () => process.env.DEEPGRAM_API_KEY ?? '',
+ *   options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
+ *   webSocket: nodeWebSocket(),
+ * };
+ * const events$ = audio$.pipe(transcribe(config));
+ * ```
+ */
+export interface TranscribeConfig {
+  /** Query parameters of the session; validated at call time (`LiveOptionsError`). */
+  options?: LiveOptions;
+  /** The endpoint; default `wss://api.deepgram.com/v1/listen` (`http(s)://` becomes `ws(s)://`). */
+  url?: string;
+  /** API key (`Authorization: Token …`), or a function giving it, called for every connection attempt. */
+  apiKey?: SecretSource;
+  /** Short-lived JWT (`Bearer …`) instead of `apiKey`, or a function giving it (every connection attempt). */
+  accessToken?: SecretSource;
+  /** KeepAlive during pauses (default: on, `idleMs` 3000); `false`: never send KeepAlive. */
+  keepAlive?: TranscribeKeepAlive | false;
+  /** Reconnection (accepted and validated; not implemented yet: see {@link TranscribeReconnect}). */
+  reconnect?: TranscribeReconnect | false;
+  /**
+   * After `CloseStream` is sent, how long (ms) to wait for the final results, the `Metadata` and the
+   * server's close before closing the socket and completing anyway. Finite, > 0. Default 10000.
+   */
+  closeTimeoutMs?: number;
+  /** The transport: default the platform's `WebSocket` (browsers, Node >= 22); in Node 20 pass `nodeWebSocket()` from `deepgram-rx/node`. */
+  webSocket?: WebSocketFactory;
+  /** Scheduler of every timer and clock (KeepAlive, close timeout, polling, usage). Default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+  /**
+   * Each emission sends a `Finalize` after the audio sent before it: no value (or `undefined`)
+   * finalizes every channel, a number only that 0-based channel. Emissions after the audio
+   * completed are ignored (`CloseStream` flushes everything). A channel that is not a
+   * non-negative integer errors the session with a `RangeError`.
+   */
+  finalize$?: Observable<number | void | undefined>;
+  /**
+   * Most bytes of frames that may wait to be sent (before the socket opens, or while its send
+   * buffer is full); more errors the session with an `AudioBufferOverflowError`. `Infinity` never
+   * fails (for files read faster than real time). Default: 4 MiB, or 30 s of audio when that is
+   * more (raw formats with a known size: linear16, linear32, mulaw, alaw).
+   */
+  maxBufferBytes?: number;
+  /** When frames wait instead of being written to a busy socket. */
+  backpressure?: TranscribeBackpressure;
+  /**
+   * Drop silence before it is sent, so it is not billed (`true` for `gateSilence`'s defaults, or
+   * its settings). KeepAlive holds the socket open through the dropped pauses, and every timestamp
+   * stays on the original audio's timeline. Default: off.
+   */
+  gate?: TranscribeGate | boolean;
+}
+
+/** Bytes per sample of the encodings whose bytes say how long the audio is. */
+const SAMPLE_BYTES: Readonly<Partial<Record<string, number>>> = {
+  linear16: 2,
+  linear32: 4,
+  mulaw: 1,
+  alaw: 1,
+};
+
+/** Default `closeTimeoutMs`. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 10000;
+/** The least default `maxBufferBytes`. */
+export const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Seconds of audio the default `maxBufferBytes` holds at least (when the format is known). */
+export const DEFAULT_MAX_BUFFER_SECONDS = 30;
+/** Default `backpressure.highWaterBytes`. */
+export const DEFAULT_HIGH_WATER_BYTES = 256 * 1024;
+/** Default `backpressure.pollMs`. */
+export const DEFAULT_DRAIN_POLL_MS = 50;
+
+/** The validated configuration of one `transcribe()` call. */
+export interface SessionSettings {
+  /** The full ws(s) URL, query included. */
+  readonly url: string;
+  /** Gives the credentials of one connection attempt. */
+  readonly credentials: (() => LiveCredentials | Promise<LiveCredentials> | undefined) | undefined;
+  readonly keepAlive: OperatorFunction<Uint8Array, Frame>;
+  readonly closeTimeoutMs: number;
+  readonly webSocket: WebSocketFactory | undefined;
+  readonly scheduler: SchedulerLike;
+  readonly finalize$: Observable<number | void | undefined> | undefined;
+  readonly maxBufferBytes: number;
+  readonly highWaterBytes: number;
+  readonly drainPollMs: number;
+  /** Bytes per second of the audio, when the options name a raw format of known size. */
+  readonly bytesPerSecond: number | undefined;
+  /** The silence gate's configuration (format from the options), when gating is on. */
+  readonly gate: GateSilenceConfig | undefined;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  if (typeof value === 'symbol') return value.toString();
+  return `${value as number | boolean | bigint | undefined}`;
+}
+
+function checkNumber(
+  name: string,
+  value: unknown,
+  test: (n: number) => boolean,
+  rule: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value) || !test(value)) {
+    throw new RangeError(`transcribe: ${name} must be ${rule}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+const finitePositive = (n: number): boolean => Number.isFinite(n) && n > 0;
+const finiteNonNegative = (n: number): boolean => Number.isFinite(n) && n >= 0;
+
+function keepAliveOf(
+  keepAlive: TranscribeConfig['keepAlive'],
+  scheduler: SchedulerLike,
+): OperatorFunction<Uint8Array, Frame> {
+  if (keepAlive === false) return identity;
+  if (keepAlive !== undefined && (typeof keepAlive !== 'object' || keepAlive === null)) {
+    throw new TypeError(
+      `transcribe: keepAlive must be an object ({ idleMs, intervalMs }) or false, got ${describe(keepAlive)}`,
+    );
+  }
+  return withKeepAlive({ ...keepAlive, scheduler });
+}
+
+function checkReconnect(reconnect: TranscribeConfig['reconnect']): void {
+  if (reconnect === undefined || reconnect === false) return;
+  if (typeof reconnect !== 'object' || reconnect === null) {
+    throw new TypeError(`transcribe: reconnect must be an object or false, got ${describe(reconnect)}`);
+  }
+  checkNumber(
+    'reconnect.maxAttempts',
+    reconnect.maxAttempts,
+    (n) => Number.isInteger(n) && n >= 0,
+    'an integer >= 0',
+  );
+  checkNumber('reconnect.initialDelayMs', reconnect.initialDelayMs, finiteNonNegative, 'finite and >= 0');
+  checkNumber('reconnect.maxDelayMs', reconnect.maxDelayMs, finiteNonNegative, 'finite and >= 0');
+  checkNumber('reconnect.replayMs', reconnect.replayMs, finiteNonNegative, 'finite and >= 0');
+}
+
+/** Bytes per second of raw audio in the options' format, or undefined when it cannot be known. */
+export function bytesPerSecondOf(options: LiveOptions): number | undefined {
+  const sampleBytes = options.encoding === undefined ? undefined : SAMPLE_BYTES[options.encoding];
+  if (sampleBytes === undefined || options.sample_rate === undefined) return undefined;
+  return sampleBytes * options.sample_rate * (options.channels ?? 1);
+}
+
+const GATE_ENCODINGS: readonly string[] = ['linear16', 'mulaw', 'alaw'];
+
+function gateOf(gate: TranscribeConfig['gate'], options: LiveOptions): GateSilenceConfig | undefined {
+  if (gate === undefined || gate === false) return undefined;
+  if (gate !== true && (typeof gate !== 'object' || gate === null)) {
+    throw new TypeError(
+      `transcribe: gate must be true, false or gateSilence settings, got ${describe(gate)}`,
+    );
+  }
+  const { encoding, sample_rate, channels } = options;
+  if (encoding === undefined || !GATE_ENCODINGS.includes(encoding) || sample_rate === undefined) {
+    throw new TypeError(
+      `transcribe: gate needs options.encoding linear16, mulaw or alaw and options.sample_rate, got encoding ${describe(encoding)}`,
+    );
+  }
+  const config: GateSilenceConfig = {
+    ...(gate === true ? {} : gate),
+    encoding: encoding as GateSilenceConfig['encoding'],
+    sample_rate,
+    ...(channels === undefined ? {} : { channels }),
+  };
+  gateSilence(config); // validates now (throws TypeError/RangeError naming the setting)
+  return config;
+}
+
+/** `http(s)://` → `ws(s)://`: the same endpoint as a WebSocket URL. */
+function asWebSocketUrl(url: string): string {
+  return url.replace(/^http(s?):/i, (_match, s: string) => `ws${s}:`);
+}
+
+/**
+ * Validates a configuration and resolves its defaults.
+ *
+ * @throws LiveOptionsError for invalid `options` or `url`; RangeError for out-of-range numbers
+ *   (including `keepAlive` delays); TypeError for values of the wrong type
+ */
+export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettings {
+  if (typeof config !== 'object' || config === null) {
+    throw new TypeError(`transcribe: config must be an object, got ${describe(config)}`);
+  }
+  const options = config.options ?? {};
+  const url = asWebSocketUrl(listenUrl(options, config.url ?? DEFAULT_LISTEN_URL));
+  const scheduler = config.scheduler ?? asyncScheduler;
+  const closeTimeoutMs =
+    checkNumber('closeTimeoutMs', config.closeTimeoutMs, finitePositive, 'finite and > 0') ??
+    DEFAULT_CLOSE_TIMEOUT_MS;
+  const bytesPerSecond = bytesPerSecondOf(options);
+  const maxBufferBytes =
+    checkNumber('maxBufferBytes', config.maxBufferBytes, (n) => n > 0, '> 0 (Infinity for no bound)') ??
+    Math.max(DEFAULT_MAX_BUFFER_BYTES, (bytesPerSecond ?? 0) * DEFAULT_MAX_BUFFER_SECONDS);
+  const backpressure = config.backpressure ?? {};
+  if (typeof backpressure !== 'object' || backpressure === null) {
+    throw new TypeError(`transcribe: backpressure must be an object, got ${describe(backpressure)}`);
+  }
+  const highWaterBytes =
+    checkNumber(
+      'backpressure.highWaterBytes',
+      backpressure.highWaterBytes,
+      finiteNonNegative,
+      'finite and >= 0',
+    ) ?? DEFAULT_HIGH_WATER_BYTES;
+  const drainPollMs =
+    checkNumber('backpressure.pollMs', backpressure.pollMs, finitePositive, 'finite and > 0') ??
+    DEFAULT_DRAIN_POLL_MS;
+  if (config.webSocket !== undefined && typeof config.webSocket !== 'function') {
+    throw new TypeError(
+      `transcribe: webSocket must be a WebSocketFactory function, got ${describe(config.webSocket)}`,
+    );
+  }
+  if (config.finalize$ !== undefined && !isObservable(config.finalize$)) {
+    throw new TypeError(`transcribe: finalize$ must be an Observable, got ${describe(config.finalize$)}`);
+  }
+  checkReconnect(config.reconnect);
+  return {
+    url,
+    credentials: credentialsOf(config),
+    keepAlive: keepAliveOf(config.keepAlive, scheduler),
+    closeTimeoutMs,
+    webSocket: config.webSocket,
+    scheduler,
+    finalize$: config.finalize$,
+    maxBufferBytes,
+    highWaterBytes,
+    drainPollMs,
+    bytesPerSecond,
+    gate: gateOf(config.gate, options),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * transcribe() validates its whole configuration when it is called, before anything connects.
+ */
+import { defer, NEVER } from 'rxjs';
+import { LiveOptionsError } from '../../src/protocol/liveOptions';
+import { transcribe, type TranscribeConfig } from '../../src/session/transcribe';
+import { resolveTranscribeConfig } from '../../src/session/transcribeConfig';
+import type { WebSocketFactory } from '../../src/socket/webSocketLike';
+
+const factory: WebSocketFactory = () => {
+  throw new Error('must not connect');
+};
+const call = (config: TranscribeConfig) => () => transcribe({ webSocket: factory, ...config });
+
+it('throws a LiveOptionsError naming the option when the options are invalid', () => {
+  expect(call({ options: { utterance_end_ms: 1000 } })).toThrow(LiveOptionsError);
+  expect(call({ options: { utterance_end_ms: 1000 } })).toThrow(/utterance_end_ms/);
+  expect(call({ options: { encoding: 'linear16' } })).toThrow(/sample_rate/);
+});
+
+it('throws a LiveOptionsError for a url that is not a WebSocket or HTTP URL', () => {
+  expect(call({ url: 'not a url' })).toThrow(LiveOptionsError);
+  expect(call({ url: 'ftp://example.com/v1/listen' })).toThrow(LiveOptionsError);
+});
+
+it('turns an http(s) url into the ws(s) url of the same endpoint', () => {
+  expect(resolveTranscribeConfig({ url: 'https://api.eu.deepgram.com/v1/listen' }).url).toBe(
+    'wss://api.eu.deepgram.com/v1/listen',
+  );
+  expect(
+    resolveTranscribeConfig({ url: 'http://127.0.0.1:8080/v1/listen', options: { model: 'nova-3' } }).url,
+  ).toBe('ws://127.0.0.1:8080/v1/listen?model=nova-3');
+});
+
+it('defaults the url to Deepgram’s production endpoint', () => {
+  expect(resolveTranscribeConfig({}).url).toBe('wss://api.deepgram.com/v1/listen');
+});
+
+it('throws a RangeError from withKeepAlive for KeepAlive delays outside (0, 10000)', () => {
+  expect(call({ keepAlive: { idleMs: 10000 } })).toThrow(RangeError);
+  expect(call({ keepAlive: { intervalMs: 0 } })).toThrow(RangeError);
+});
+
+it('throws a TypeError for a keepAlive that is neither an object nor false', () => {
+  expect(call({ keepAlive: true as unknown as false })).toThrow(TypeError);
+});
+
+it.each([0, -1, Number.NaN, Infinity])('throws a RangeError for closeTimeoutMs %p', (closeTimeoutMs) => {
+  expect(call({ closeTimeoutMs })).toThrow(
+    new RangeError(`transcribe: closeTimeoutMs must be finite and > 0, got ${closeTimeoutMs}`),
+  );
+});
+
+it('defaults closeTimeoutMs to 10000', () => {
+  expect(resolveTranscribeConfig({}).closeTimeoutMs).toBe(10000);
+});
+
+it('throws a RangeError for a maxBufferBytes that is not > 0 and for bad backpressure settings', () => {
+  expect(call({ maxBufferBytes: 0 })).toThrow(RangeError);
+  expect(call({ backpressure: { highWaterBytes: -1 } })).toThrow(RangeError);
+  expect(call({ backpressure: { pollMs: 0 } })).toThrow(RangeError);
+});
+
+it('throws a TypeError when both apiKey and accessToken are given', () => {
+  expect(call({ apiKey: 'key-123456', accessToken: 'jwt-123456' })).toThrow(
+    new TypeError('transcribe: give either apiKey or accessToken, not both'),
+  );
+});
+
+it('throws a TypeError that does not echo the value for an empty or non-string key', () => {
+  expect(call({ apiKey: '   ' })).toThrow(new TypeError('transcribe: apiKey is an empty string'));
+  expect(call({ accessToken: 12345678 as unknown as string })).toThrow(
+    new TypeError('transcribe: accessToken must be a string or a function returning one, got number'),
+  );
+});
+
+it('validates reconnect settings although reconnection is not implemented yet', () => {
+  expect(call({ reconnect: { maxAttempts: 3, initialDelayMs: 100 } })).not.toThrow();
+  expect(call({ reconnect: false })).not.toThrow();
+  expect(call({ reconnect: { maxAttempts: 1.5 } })).toThrow(RangeError);
+  expect(call({ reconnect: { maxDelayMs: -1 } })).toThrow(RangeError);
+});
+
+it('throws a TypeError for a finalize$ that is not an Observable and a webSocket that is not a function', () => {
+  expect(call({ finalize$: [1] as unknown as TranscribeConfig['finalize$'] })).toThrow(TypeError);
+  expect(() => transcribe({ webSocket: {} as WebSocketFactory })).toThrow(TypeError);
+});
+
+it('throws when gating is asked for without a raw format in the options, or with bad gate settings', () => {
+  expect(call({ gate: true })).toThrow(TypeError);
+  expect(call({ gate: true, options: { encoding: 'opus', sample_rate: 48000 } })).toThrow(/gate needs/);
+  expect(call({ gate: { thresholdDbfs: 3 }, options: { encoding: 'linear16', sample_rate: 16000 } })).toThrow(
+    RangeError,
+  );
+  expect(call({ gate: { prerollMs: 100 }, options: { encoding: 'mulaw', sample_rate: 8000 } })).not.toThrow();
+});
+
+it('is cold: nothing connects and the audio is not subscribed until the events are subscribed', () => {
+  let connections = 0;
+  let audioSubscriptions = 0;
+  const counting: WebSocketFactory = () => {
+    connections++;
+    throw new Error('no transport in this test');
+  };
+  const audio$ = defer(() => {
+    audioSubscriptions++;
+    return NEVER;
+  });
+  const events$ = audio$.pipe(transcribe({ webSocket: counting, keepAlive: false }));
+  expect([connections, audioSubscriptions]).toEqual([0, 0]);
+  events$.subscribe({ error: () => undefined });
+  expect(connections).toBe(1);
+});

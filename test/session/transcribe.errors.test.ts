@@ -1,0 +1,137 @@
+/**
+ * How transcribe() fails, in virtual time against the fake Deepgram: every fatal condition errors
+ * the stream with a LiveError of the right kind.
+ */
+import { NEVER } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { LiveError } from '../../src/socket/liveError';
+import { transcribe } from '../../src/session/transcribe';
+import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
+import { chunk, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
+
+let scheduler: TestScheduler;
+
+beforeEach(() => {
+  scheduler = testScheduler();
+});
+
+const A = chunk(10);
+
+it('errors with an auth LiveError when the handshake is refused with 401', () => {
+  scheduler.run(({ expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, onConnection: (c) => c.failHandshake(401, { delayMs: 5 }) });
+    const events = NEVER.pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
+    );
+    expectObservable(summarised(events)).toBe('5ms (e|)', {
+      e: { error: 'LiveError', kind: 'auth', code: 'INVALID_AUTH', closeCode: undefined, status: 401 },
+    });
+  });
+});
+
+it('errors with a rate-limit LiveError carrying Retry-After when the handshake is refused with 429', () => {
+  let error: unknown;
+  scheduler.run(() => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => c.failHandshake(429, { headers: { 'retry-after': '2' } }),
+    });
+    NEVER.pipe(transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler })).subscribe({
+      error: (e: unknown) => (error = e),
+    });
+  });
+  expect(error).toBeInstanceOf(LiveError);
+  expect(error).toMatchObject({ kind: 'rate-limit', status: 429, retryAfterMs: 2000 });
+});
+
+it('emits the Metadata, then errors with a timeout LiveError NET-0001 when nothing is sent for the server’s window', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, idleTimeoutMs: 10000 });
+    const events = cold('a', { a: A }).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+    );
+    expectObservable(summarised(events)).toBe('o 9999ms (me|)', {
+      o: OPEN,
+      m: expect.objectContaining({ type: 'Metadata' }),
+      e: { error: 'LiveError', kind: 'timeout', code: 'NET-0001', closeCode: 1011, status: undefined },
+    });
+  });
+});
+
+it('stays connected through a 25 s pause with the default KeepAlive, then ends normally', () => {
+  let server = fakeDeepgram();
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({ scheduler, idleTimeoutMs: 10000 });
+    const events = cold('a 25s b|', { a: A, b: A }).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
+    );
+    const keepAlives = ' 2999ms k'.repeat(8);
+    expectObservable(summarised(events)).toBe(`o${keepAlives} 1001ms (mu|)`, {
+      o: OPEN,
+      k: expect.objectContaining({ type: 'KeepAlive' }),
+      m: expect.objectContaining({ type: 'Metadata', duration: 0.02 }),
+      u: expect.objectContaining({ type: 'Usage', keepAlives: 8, idleSeconds: 25.001 }),
+    });
+  });
+  expect(server.connections[0]?.closed).toMatchObject({ by: 'server', code: 1000 });
+});
+
+it('errors with a network LiveError when the server closes normally (1000) before CloseStream', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1000, '', 20) });
+    const events = cold('a', { a: A }).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+    );
+    expectObservable(summarised(events)).toBe('o 19ms (e|)', {
+      o: OPEN,
+      e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: 1000, status: undefined },
+    });
+  });
+});
+
+it('errors with a network LiveError when the connection drops', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, onConnection: (c) => c.drop(30) });
+    const events = cold('a', { a: A }).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+    );
+    expectObservable(summarised(events)).toBe('o 29ms (e|)', {
+      o: OPEN,
+      e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: 1006, status: undefined },
+    });
+  });
+});
+
+it('errors with a bad-audio LiveError when the server closes with 1008 DATA-0000', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1008, 'DATA-0000', 3) });
+    const events = cold('a', { a: A }).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+    );
+    expectObservable(summarised(events)).toBe('o 2ms (e|)', {
+      o: OPEN,
+      e: { error: 'LiveError', kind: 'bad-audio', code: 'DATA-0000', closeCode: 1008, status: undefined },
+    });
+  });
+});
+
+describe('without a webSocket factory and without a global WebSocket (Node 20)', () => {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket');
+  beforeEach(() => {
+    Object.defineProperty(globalThis, 'WebSocket', { value: undefined, configurable: true, writable: true });
+  });
+  afterEach(() => {
+    if (saved === undefined) delete (globalThis as { WebSocket?: unknown }).WebSocket;
+    else Object.defineProperty(globalThis, 'WebSocket', saved);
+  });
+
+  it('errors with a LiveError telling to pass nodeWebSocket() from deepgram-rx/node', () => {
+    let error: unknown;
+    NEVER.pipe(transcribe({ url: URL, options: OPTIONS, apiKey: 'secret-key-123456' })).subscribe({
+      error: (e: unknown) => (error = e),
+    });
+    expect(error).toBeInstanceOf(LiveError);
+    expect((error as LiveError).message).toContain("webSocket: nodeWebSocket()` from 'deepgram-rx/node'");
+    expect((error as LiveError).message).not.toContain('secret-key-123456');
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The session's meter (pure) and the Usage event transcribe() builds from it.
+ */
+import { OPEN, RID, testScheduler, URL } from './transcribeSupport';
+import { transcribe } from '../../src/session/transcribe';
+import { UsageMeter } from '../../src/session/usageMeter';
+import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
+
+it('computes audioSeconds from the bytes sent and the format', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  meter.audioSent(16000);
+  meter.audioSent(8000);
+  expect(meter.usage(2000, false)).toEqual({
+    type: 'Usage',
+    audioSeconds: 0.75,
+    keepAlives: 0,
+    idleSeconds: 0,
+    connections: 1,
+    audioBytes: 24000,
+    wallSeconds: 2,
+    closeTimedOut: false,
+  });
+});
+
+it('counts a pause in full in idleSeconds when a KeepAlive went out during it, and not otherwise', () => {
+  const meter = new UsageMeter(1000, 32000);
+  meter.audioArrived(1000);
+  meter.audioArrived(3000); // 2 s pause without KeepAlive: not idle
+  meter.keepAliveSent();
+  meter.keepAliveSent();
+  meter.audioArrived(8000); // 5 s pause with KeepAlives: idle
+  meter.keepAliveSent();
+  meter.audioCompleted(9500); // 1.5 s trailing pause with a KeepAlive: idle
+  const usage = meter.usage(12000, false);
+  expect(usage.idleSeconds).toBe(6.5);
+  expect(usage.keepAlives).toBe(3);
+  expect(usage.wallSeconds).toBe(11);
+});
+
+it('counts the pause before the first chunk from the start of the session', () => {
+  const meter = new UsageMeter(500, 32000);
+  meter.keepAliveSent();
+  meter.audioArrived(4500);
+  expect(meter.usage(5000, false).idleSeconds).toBe(4);
+});
+
+it('counts a pause still running at the end up to the end', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.audioArrived(0);
+  meter.keepAliveSent();
+  expect(meter.usage(4200, true)).toMatchObject({ idleSeconds: 4.2, closeTimedOut: true });
+});
+
+it('takes audioSeconds from the Metadata when the format does not tell the length, else 0', () => {
+  const meter = new UsageMeter(0, undefined);
+  meter.audioSent(5000);
+  expect(meter.usage(10, false).audioSeconds).toBe(0);
+  meter.metadata(2.5);
+  expect(meter.usage(10, false)).toMatchObject({ audioSeconds: 2.5, billedSeconds: 2.5, audioBytes: 5000 });
+});
+
+it('reports containerized audio’s length from Deepgram’s Metadata in the Usage event', () => {
+  const scheduler = testScheduler();
+  const metadata = {
+    type: 'Metadata',
+    transaction_key: 'deprecated',
+    request_id: RID,
+    sha256: 'incomplete',
+    created: '2026-01-01T00:00:00.000Z',
+    duration: 2.5,
+    channels: 1,
+  };
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      closeStream: 'ignore',
+      onConnection: (c) => c.emit(metadata, 5).close(1000, '', 6),
+    });
+    const events = cold('a|', { a: new Uint8Array(320) }).pipe(
+      transcribe({ url: URL, webSocket: server.factory, scheduler }),
+    );
+    expectObservable(events).toBe('o 4ms m (u|)', {
+      o: OPEN,
+      m: metadata,
+      u: expect.objectContaining({ type: 'Usage', audioSeconds: 2.5, billedSeconds: 2.5, audioBytes: 320 }),
+    });
+  });
+});
