@@ -1,0 +1,73 @@
+/**
+ * `deepgram-rx serve`: runs the Deepgram emulator until SIGINT/SIGTERM, printing its URL and one
+ * line per finished session.
+ */
+import { startEmulator } from '../server/emulator';
+import type { EmulatorSession } from '../server/emulatorTypes';
+import { loadScript } from '../server/engine/scriptFile';
+import { scriptRecognizer } from '../server/engine/recognizers';
+import type { ServeArgs } from './args';
+import { EXIT, type ExitCode } from './exitCodes';
+import { CliUsageError, describeFailure } from './failure';
+import { formatServeBanner, formatSessionLine } from './serveFormat';
+import type { CliIO } from './transcribeCommand';
+
+/** Runs the emulator until a signal; resolves with the exit code (never rejects). */
+export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
+  const secrets = args.apiKey === undefined ? [] : [args.apiKey];
+  const fail = (error: unknown): ExitCode => {
+    const failure = describeFailure(error, {
+      secrets,
+      keySource: args.apiKey === undefined ? 'none' : 'flag',
+    });
+    io.stderr.write(`${failure.line}\n`);
+    return failure.code;
+  };
+  let recognizer;
+  try {
+    recognizer =
+      args.script === undefined ? undefined : scriptRecognizer(loadScriptOrThrow(args.script).words);
+  } catch (error) {
+    return fail(error);
+  }
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      port: args.port,
+      host: args.host,
+      idleTimeoutMs: args.idleTimeoutMs,
+      ...(args.apiKey === undefined ? {} : { apiKey: args.apiKey }),
+      ...(recognizer === undefined ? {} : { recognizer }),
+    });
+  } catch (error) {
+    return fail(error);
+  }
+  const print = (text: string): void => void io.stdout.write(`${text}\n`);
+  formatServeBanner({
+    url: emulator.url,
+    script: args.script,
+    auth: args.apiKey !== undefined,
+    idleTimeoutMs: args.idleTimeoutMs,
+  }).forEach(print);
+  const onClose = (session: EmulatorSession): void => print(formatSessionLine(session));
+  emulator.events.on('close', onClose);
+
+  await new Promise<void>((resolve) => {
+    const remove = io.onSignal(() => {
+      remove();
+      resolve();
+    });
+  });
+  emulator.events.off('close', onClose);
+  print('Stopping the emulator.');
+  await emulator.close();
+  return EXIT.ok;
+}
+
+function loadScriptOrThrow(path: string): ReturnType<typeof loadScript> {
+  try {
+    return loadScript(path);
+  } catch (error) {
+    throw new CliUsageError(`--script: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Folds the events of a run into the numbers of its summary. Pure.
+ */
+import type { LiveEvent } from '../session/transcribe';
+import type { RunSummary } from './summary';
+
+/** The `Usage` event's fields the summary reads. */
+export interface UsageCounts {
+  readonly audioSeconds: number;
+  readonly keepAlives: number;
+  readonly idleSeconds: number;
+  readonly connections: number;
+}
+
+/** What the events of a run said so far. */
+export interface Tally {
+  /** Sum of `Metadata.duration` (one Metadata per connection); undefined before the first. */
+  readonly metadataSeconds?: number;
+  /** The last `Usage` event. */
+  readonly usage?: UsageCounts;
+  /** `Open` events seen. */
+  readonly opens: number;
+  /** Final results with a non-empty transcript. */
+  readonly finals: number;
+}
+
+/** The tally before any event. */
+export const EMPTY_TALLY: Tally = Object.freeze({ opens: 0, finals: 0 });
+
+/** The tally after one more event. */
+export function tallyEvent(tally: Tally, event: LiveEvent): Tally {
+  switch (event.type) {
+    case 'Metadata':
+      return { ...tally, metadataSeconds: (tally.metadataSeconds ?? 0) + event.duration };
+    case 'Usage':
+      return {
+        ...tally,
+        usage: {
+          audioSeconds: event.audioSeconds,
+          keepAlives: event.keepAlives,
+          idleSeconds: event.idleSeconds,
+          connections: event.connections,
+        },
+      };
+    case 'Open':
+      return { ...tally, opens: tally.opens + 1 };
+    case 'Results': {
+      const text = event.channel.alternatives[0]?.transcript.trim() ?? '';
+      return event.is_final === true && text !== '' ? { ...tally, finals: tally.finals + 1 } : tally;
+    }
+    default:
+      return tally;
+  }
+}
+
+/** What the CLI measured itself, used where the events say nothing. */
+export interface RunMeasures {
+  readonly fileSeconds: number;
+  readonly wallSeconds: number;
+  /** KeepAlive frames the CLI saw go out. */
+  readonly keepAlivesSeen: number;
+  readonly gate: boolean;
+}
+
+/** The summary of a run: the events' numbers first (Usage, Metadata), the CLI's own as fallback. */
+export function summarize(tally: Tally, measures: RunMeasures): RunSummary {
+  return {
+    fileSeconds: measures.fileSeconds,
+    ...(tally.metadataSeconds === undefined ? {} : { metadataSeconds: tally.metadataSeconds }),
+    ...(tally.usage === undefined
+      ? {}
+      : { sentSeconds: tally.usage.audioSeconds, idleSeconds: tally.usage.idleSeconds }),
+    wallSeconds: measures.wallSeconds,
+    keepAlives: tally.usage?.keepAlives ?? measures.keepAlivesSeen,
+    connections: tally.usage?.connections ?? tally.opens,
+    gate: measures.gate,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The input file of `transcribe`: its audio stream, its length, and its script (a sibling
+ * `<name>.words.json`, for the in-process emulator).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { readWav, type WavAudio } from '../audio/readWav';
+import { parseWav } from '../audio/wavHeader';
+import { bytesPerSecond } from '../protocol/audioFormat';
+import { CliUsageError } from './failure';
+
+/** A WAV file ready to stream. */
+export interface WavInput extends WavAudio {
+  /** Seconds of audio in the file. */
+  readonly seconds: number;
+}
+
+/**
+ * Opens a WAV file for streaming: throws `WavFileError` (missing, unreadable, not a WAV,
+ * unsupported format) or `CliUsageError` (a chunk length shorter than one sample frame).
+ */
+export function openWav(path: string, chunkMs: number, pace: 'realtime' | 'fast'): WavInput {
+  let audio: WavAudio;
+  try {
+    audio = readWav(path, { chunkMs, pace });
+  } catch (error) {
+    if (error instanceof RangeError) throw new CliUsageError(`--chunk-ms: ${error.message}`);
+    throw error;
+  }
+  const { data } = parseWav(readFileSync(path), path);
+  return { ...audio, seconds: data.length / bytesPerSecond(audio.format) };
+}
+
+/** The script next to an audio file (`samples/a.wav` → `samples/a.words.json`), if there is one. */
+export function siblingScript(path: string): string | undefined {
+  const script = join(dirname(path), `${basename(path, extname(path))}.words.json`);
+  return existsSync(script) ? script : undefined;
+}

@@ -1,0 +1,213 @@
+/**
+ * The built `deepgram-rx` binary end to end, against the emulator (in-process in the CLI, in this
+ * test process, or `deepgram-rx serve`). See cliBinary.ts for which binary runs.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../src/server/emulator';
+import type { Emulator } from '../../src/server/emulatorTypes';
+import { cleanupCli, cliPath, ROOT, runCli, startCli, type CliRun } from './cliBinary';
+import { writeWav } from './wavFile';
+
+const SAMPLE = 'samples/pauses-16k.wav';
+const script = JSON.parse(readFileSync(join(ROOT, 'samples/pauses-16k.words.json'), 'utf8')) as {
+  words: { punctuated_word: string }[];
+};
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Every word of the sample's script, in order, anywhere in the text. */
+const ALL_WORDS_IN_ORDER = new RegExp(script.words.map((w) => escape(w.punctuated_word)).join('[\\s\\S]*?'));
+
+let work: string;
+const emulators: Emulator[] = [];
+
+beforeAll(() => {
+  cliPath(); // builds the bundle once, if needed
+  work = mkdtempSync(join(tmpdir(), 'deepgram-rx-cli-'));
+});
+
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  cleanupCli();
+});
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('deepgram-rx transcribe against the built-in emulator', () => {
+  /** One `transcribe SAMPLE --fast` run, shared by the tests that read its output. */
+  let fastRun: Promise<CliRun> | undefined;
+  const sampleFast = (): Promise<CliRun> => (fastRun ??= runCli(['transcribe', SAMPLE, '--fast']));
+
+  test('--fast prints the sample script in order, says it used the emulator, and a summary; exit 0', async () => {
+    const run = await sampleFast();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('using the built-in Deepgram emulator at ws://127.0.0.1:');
+    expect(run.stdout).toContain(
+      'The emulator is not a speech recognizer: its transcripts come from the script',
+    );
+    expect(run.stdout).toMatch(ALL_WORDS_IN_ORDER);
+    expect(run.stdout).toMatch(/Summary\n {2}audio billed +\d+\.\d s {3}Metadata\.duration/);
+    expect(run.stdout).toMatch(/saved by gating +\d+\.\d s {3}\d+\.\d % less than streaming the whole file/);
+    expect(run.stdout).toMatch(/connections +1\n/);
+  });
+
+  test('transcript times are on the file timeline even though the gate dropped the pauses', async () => {
+    const run = await sampleFast();
+    expect(run.stdout).toMatch(/\[ {3}1\.0 s\] Hello/);
+    expect(run.stdout).toMatch(/\[ {2}22\.0 s\] Still/);
+  });
+
+  test('--no-gate bills the whole file and still prints every word', async () => {
+    const run = await runCli(['transcribe', SAMPLE, '--fast', '--no-gate']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(ALL_WORDS_IN_ORDER);
+    expect(run.stdout).toMatch(/audio billed +38\.2 s/);
+    expect(run.stdout).toContain('--no-gate: the silence was streamed and billed');
+  });
+
+  test('--json prints only JSON lines, each with a type, and the notice on stderr', async () => {
+    const run = await runCli(['transcribe', SAMPLE, '--fast', '--json']);
+    expect(run.code).toBe(0);
+    const events = lines(run.stdout).map((line) => JSON.parse(line) as { type: unknown });
+    for (const event of events) expect(typeof event.type).toBe('string');
+    const types = events.map((event) => event.type);
+    expect(types).toEqual(expect.arrayContaining(['Open', 'Results', 'Metadata', 'Usage']));
+    expect(types[types.length - 1]).toBe('Usage');
+    expect(run.stderr).toContain(
+      'deepgram-rx: No DEEPGRAM_API_KEY, --api-key or --url: using the built-in Deepgram emulator',
+    );
+  });
+
+  test('in real time, a pause longer than --idle-ms is held open by KeepAlives that are printed and counted', async () => {
+    const file = join(work, 'pause.wav');
+    writeWav(file, [{ tone: 0.4 }, { silence: 2.2 }, { tone: 0.4 }]);
+    const run = await runCli(['transcribe', file, '--idle-ms', '300']);
+    expect(run.code).toBe(0);
+    const keepAliveLines = lines(run.stdout).filter((line) =>
+      /^ {2}· KeepAlive at \d+\.\d s \(pause\)$/.test(line),
+    );
+    expect(keepAliveLines.length).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(new RegExp(`KeepAlives sent +${keepAliveLines.length} `));
+    expect(run.stdout).toContain('has no script');
+  });
+});
+
+describe('deepgram-rx transcribe failures: one line on stderr and a distinct exit code', () => {
+  test('a wrong --api-key is exit 3 with the reason, and the key is printed nowhere', async () => {
+    const emulator = await startEmulator({ apiKey: 'the-right-key-42' });
+    emulators.push(emulator);
+    const run = await runCli([
+      'transcribe',
+      SAMPLE,
+      '--fast',
+      '--url',
+      emulator.url,
+      '--api-key',
+      'wrong-key-98765',
+    ]);
+    expect(run.code).toBe(3);
+    expect(lines(run.stderr)).toEqual([
+      'deepgram-rx: authentication failed (401 INVALID_AUTH): check the key given with --api-key',
+    ]);
+    expect(run.stdout + run.stderr).not.toContain('wrong-key-98765');
+  });
+
+  test('a wrong DEEPGRAM_API_KEY is exit 3 and names the variable', async () => {
+    const emulator = await startEmulator({ apiKey: 'the-right-key-42' });
+    emulators.push(emulator);
+    const run = await runCli(['transcribe', SAMPLE, '--fast', '--url', emulator.url], {
+      env: { DEEPGRAM_API_KEY: 'wrong-env-key-555' },
+    });
+    expect(run.code).toBe(3);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^deepgram-rx: authentication failed \(401.*check DEEPGRAM_API_KEY$/),
+    ]);
+    expect(run.stdout + run.stderr).not.toContain('wrong-env-key-555');
+  });
+
+  test('a file that is not a WAV is exit 2 with one line naming it', async () => {
+    const file = join(work, 'notes.txt');
+    writeFileSync(file, 'just some text, long enough to have a header-sized prefix\n');
+    const run = await runCli(['transcribe', file]);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([`deepgram-rx: ${file}: not a WAV file (no RIFF/WAVE header)`]);
+    expect(run.stdout).toBe('');
+  });
+
+  test('a missing file is exit 2 with one line', async () => {
+    const run = await runCli(['transcribe', 'samples/no-such-file.wav']);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual(['deepgram-rx: samples/no-such-file.wav: no such file']);
+  });
+
+  test('an unreachable server is exit 4 with one line', async () => {
+    const port = await closedPort();
+    const run = await runCli(['transcribe', SAMPLE, '--fast', '--url', `ws://127.0.0.1:${port}/v1/listen`]);
+    expect(run.code).toBe(4);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^deepgram-rx: could not connect to ws://127\\.0\\.0\\.1:${port}/v1/listen`),
+      ),
+    ]);
+  });
+
+  test('--no-keepalive through a pause longer than the server window is exit 5 (NET-0001)', async () => {
+    const file = join(work, 'long-pause.wav');
+    writeWav(file, [{ tone: 0.4 }, { silence: 2.5 }, { tone: 0.4 }]);
+    const run = await runCli(['transcribe', file, '--no-keepalive', '--emulator-idle-timeout', '700']);
+    expect(run.code).toBe(5);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^deepgram-rx: .*NET-0001/)]);
+    expect(run.stdout).not.toContain('KeepAlive at');
+  });
+
+  test('a bad option is exit 2 with one line', async () => {
+    const run = await runCli(['transcribe', SAMPLE, '--idle-ms', '12000']);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^deepgram-rx: .*--idle-ms/);
+  });
+});
+
+describe('deepgram-rx serve', () => {
+  test('prints its URL, serves transcribe --url, logs the session and exits 0 on SIGTERM', async () => {
+    const serve = startCli(['serve', '--port', '0', '--script', 'samples/pauses-16k.words.json']);
+    const banner = await serve.waitForLine(/listening on ws:\/\//);
+    const url = /(ws:\/\/\S+)/.exec(banner)![1]!;
+    const run = await runCli(['transcribe', SAMPLE, '--fast', '--no-gate', '--url', url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(ALL_WORDS_IN_ORDER);
+    await serve.waitForLine(/^session \S+: 38\.2 s audio, 0 KeepAlives, closed 1000/);
+    serve.kill('SIGTERM');
+    const result = await serve.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'It is not a speech recognizer: its transcripts replay the script samples/pauses-16k.words.json',
+    );
+    expect(result.stderr).toBe('');
+  });
+
+  test('a port already in use is exit 4 with one line', async () => {
+    const emulator = await startEmulator();
+    emulators.push(emulator);
+    const run = await runCli(['serve', '--port', String(emulator.port)]);
+    expect(run.code).toBe(4);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^deepgram-rx: cannot listen: .*EADDRINUSE/)]);
+  });
+});

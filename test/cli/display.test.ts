@@ -1,0 +1,90 @@
+import { PassThrough } from 'node:stream';
+import { jsonDisplay, plainDisplay, terminalDisplay } from '../../src/cli/display';
+import { results, usage } from './results';
+
+function sink(): { write: (text: string) => boolean; text: () => string } {
+  let out = '';
+  return { write: (text: string) => ((out += text), true), text: () => out };
+}
+
+describe('plainDisplay', () => {
+  test('prints notices, lines and the summary as lines, and no progress or interim', () => {
+    const out = sink();
+    const display = plainDisplay(out);
+    display.notice(['using the emulator']);
+    display.line('[   1.0 s] Hello.');
+    display.interim('… hel');
+    display.progress({ position: 1, total: 2, sent: 1, keepAlives: 0, holding: false });
+    display.event(results('Hello.'));
+    display.stop();
+    display.summary(['Summary']);
+    expect(out.text()).toBe('using the emulator\n[   1.0 s] Hello.\nSummary\n');
+  });
+});
+
+describe('jsonDisplay', () => {
+  test('prints only events on stdout, one JSON line each, and notices on stderr', () => {
+    const out = sink();
+    const err = sink();
+    const display = jsonDisplay(out, err, []);
+    display.notice(['using the emulator']);
+    display.line('[   1.0 s] Hello.');
+    display.event(results('Hello.'));
+    display.event(usage({ audioSeconds: 1 }));
+    display.summary(['Summary']);
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['Results', 'Usage']);
+    expect(err.text()).toBe('deepgram-rx: using the emulator\n');
+  });
+
+  test('masks secrets in the JSON lines', () => {
+    const out = sink();
+    jsonDisplay(out, sink(), ['key-secret-1']).event({ type: 'Unknown', raw: 'key-secret-1' });
+    expect(out.text()).not.toContain('key-secret-1');
+  });
+});
+
+describe('terminalDisplay', () => {
+  /** A fake terminal: a writable TTY stream that records what is written, escape codes removed. */
+  function fakeTerminal(): { stream: NodeJS.WriteStream; text: () => string } {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream & { isTTY: boolean; columns: number };
+    stream.isTTY = true;
+    stream.columns = 80;
+    let out = '';
+    (stream as unknown as PassThrough).on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    // eslint-disable-next-line no-control-regex
+    return { stream, text: () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') };
+  }
+
+  test('lines logged while the bar runs are all printed, and the summary comes after the cleared bar', async () => {
+    const terminal = fakeTerminal();
+    const display = terminalDisplay(terminal.stream, true);
+    display.line('banner');
+    display.progress({ position: 1, total: 10, sent: 1, keepAlives: 0, holding: false });
+    display.line('[   1.0 s] Hello.');
+    display.interim('… wor');
+    display.line('  · KeepAlive at 4.0 s (pause)');
+    await new Promise((resolve) => setImmediate(resolve));
+    display.stop();
+    display.summary(['Summary']);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = terminal.text();
+    expect(text.indexOf('banner')).toBeLessThan(text.indexOf('[   1.0 s] Hello.'));
+    expect(text.indexOf('[   1.0 s] Hello.')).toBeLessThan(text.indexOf('KeepAlive at 4.0 s'));
+    expect(text.trimEnd().endsWith('Summary')).toBe(true);
+    expect(text).toContain('1.0 / 10.0 s');
+  });
+
+  test('stop leaves no timer running', () => {
+    const terminal = fakeTerminal();
+    jest.useFakeTimers();
+    try {
+      const display = terminalDisplay(terminal.stream, false);
+      display.progress({ position: 1, total: 10, sent: 1, keepAlives: 0, holding: false });
+      display.stop();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import type { LiveEvent } from '../../src/session/transcribe';
+import { EMPTY_TALLY, summarize, tallyEvent } from '../../src/cli/tally';
+import { results, usage as usageEvent } from './results';
+
+const metadata = (duration: number): LiveEvent => ({
+  type: 'Metadata',
+  transaction_key: 'deprecated',
+  request_id: '00000000-0000-4000-8000-000000000000',
+  sha256: 'incomplete',
+  created: '2026-01-01T00:00:00.000Z',
+  duration,
+  channels: 1,
+});
+
+const usage = usageEvent({ audioSeconds: 20.1, keepAlives: 4, idleSeconds: 12, connections: 2 });
+
+const measures = { fileSeconds: 38, wallSeconds: 39, keepAlivesSeen: 3, gate: true };
+
+describe('tallyEvent', () => {
+  test('Metadata durations add up over connections', () => {
+    const tally = [metadata(5), metadata(7.5)].reduce(tallyEvent, EMPTY_TALLY);
+    expect(tally.metadataSeconds).toBe(12.5);
+  });
+
+  test('the last Usage event is kept', () => {
+    const tally = [{ ...usage, keepAlives: 1 }, usage].reduce(tallyEvent, EMPTY_TALLY);
+    expect(tally.usage).toEqual({ audioSeconds: 20.1, keepAlives: 4, idleSeconds: 12, connections: 2 });
+  });
+
+  test('Open events are counted', () => {
+    const open: LiveEvent = { type: 'Open', attempt: 1 };
+    expect([open, open].reduce(tallyEvent, EMPTY_TALLY).opens).toBe(2);
+  });
+
+  test('only final results with words count as finals', () => {
+    const events: LiveEvent[] = [results('a'), results('', {}), results('b', { isFinal: false })];
+    expect(events.reduce(tallyEvent, EMPTY_TALLY).finals).toBe(1);
+  });
+
+  test('other events leave the tally unchanged', () => {
+    const gap: LiveEvent = { type: 'Gap', from: 1, to: 2, reason: 'lost' };
+    expect(tallyEvent(EMPTY_TALLY, gap)).toBe(EMPTY_TALLY);
+  });
+});
+
+describe('summarize', () => {
+  test("Usage and Metadata give the summary's numbers", () => {
+    const tally = [metadata(20), usage].reduce(tallyEvent, EMPTY_TALLY);
+    expect(summarize(tally, measures)).toEqual({
+      fileSeconds: 38,
+      metadataSeconds: 20,
+      sentSeconds: 20.1,
+      idleSeconds: 12,
+      wallSeconds: 39,
+      keepAlives: 4,
+      connections: 2,
+      gate: true,
+    });
+  });
+
+  test("without Usage the CLI's own KeepAlive count and the Open events are used", () => {
+    const open: LiveEvent = { type: 'Open', attempt: 1 };
+    expect(summarize(tallyEvent(EMPTY_TALLY, open), measures)).toEqual({
+      fileSeconds: 38,
+      wallSeconds: 39,
+      keepAlives: 3,
+      connections: 1,
+      gate: true,
+    });
+  });
+});
