@@ -1,0 +1,50 @@
+/**
+ * A small standalone component using {@link TranscriptionService} through its signals, with the
+ * browser's microphone as the audio. It is type-checked with `tsc` (not with Angular's template
+ * compiler: the template itself is not checked, and no test renders it).
+ */
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { fromMicrophone } from 'deepgram-rx';
+import { TranscriptionService } from './transcription.service';
+
+/**
+ * Start/Stop buttons, the live transcript, the state and the error of the root
+ * {@link TranscriptionService}. Start opens the microphone (16 kHz linear16) and transcribes it;
+ * Stop ends the audio, so the last words still come back before the session ends.
+ *
+ * @example
+ * ```html
+ * <app-live-caption />
+ * ```
+ */
+@Component({
+  selector: 'app-live-caption',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <button type="button" (click)="start()" [disabled]="busy()">Start</button>
+    <button type="button" (click)="transcription.stop()" [disabled]="!busy()">Stop</button>
+    <p>{{ transcription.transcript() }}</p>
+    <small>{{ transcription.state() }}</small>
+    @if (transcription.error(); as error) {
+      <p role="alert">{{ error.message }}</p>
+    }
+  `,
+})
+export class LiveCaptionComponent {
+  protected readonly transcription = inject(TranscriptionService);
+  /** True while a session runs (Start disabled, Stop enabled). */
+  protected readonly busy = computed(() => {
+    const state = this.transcription.state();
+    return state === 'connecting' || state === 'streaming' || state === 'stopping';
+  });
+
+  /**
+   * Transcribes the microphone. Runs in the click handler: `start()` subscribes at once, and the
+   * browser lets an AudioContext made during a user gesture run. A refused permission ends the
+   * session `failed`, with the `MicrophoneError` in `error`.
+   */
+  protected start(): void {
+    const microphone = fromMicrophone({ sampleRate: 16000 });
+    this.transcription.start(microphone.audio$, microphone.format);
+  }
+}
