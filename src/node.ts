@@ -36,6 +36,9 @@ export {
   parseScript,
   recognizerFromQuery,
   resolveRecognizer,
+  contentRecognizer,
+  contentAudioFromWav,
+  loadScriptRecognizer,
 } from './server/engine';
 export type {
   Recognizer,
@@ -47,4 +50,7 @@ export type {
   ScriptRecognizerOptions,
   RecognizerFromQueryOptions,
   EngineTuning,
+  ContentFormat,
+  ContentRecognizerOptions,
+  ContentAudio,
 } from './server/engine';

@@ -4,8 +4,8 @@
  */
 import { startEmulator } from '../server/emulator';
 import type { EmulatorSession } from '../server/emulatorTypes';
-import { loadScript } from '../server/engine/scriptFile';
-import { scriptRecognizer } from '../server/engine/recognizers';
+import { loadScriptRecognizer } from '../server/engine';
+import type { Recognizer } from '../server/engine/types';
 import type { ServeArgs } from './args';
 import { EXIT, type ExitCode } from './exitCodes';
 import { CliUsageError, describeFailure } from './failure';
@@ -26,7 +26,7 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
   let recognizer;
   try {
     recognizer =
-      args.script === undefined ? undefined : scriptRecognizer(loadScriptOrThrow(args.script).words);
+      args.script === undefined ? undefined : loadRecognizerOrThrow(args.script);
   } catch (error) {
     return fail(error);
   }
@@ -64,9 +64,9 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-function loadScriptOrThrow(path: string): ReturnType<typeof loadScript> {
+function loadRecognizerOrThrow(path: string): Recognizer {
   try {
-    return loadScript(path);
+    return loadScriptRecognizer(path);
   } catch (error) {
     throw new CliUsageError(`--script: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -19,7 +19,7 @@ export function formatServeBanner(info: ServeBannerInfo): string[] {
     `Deepgram emulator listening on ${info.url}`,
     info.script === undefined
       ? 'It is not a speech recognizer: with no --script, every transcript is empty (timing, KeepAlive, timeouts and errors behave as on Deepgram).'
-      : `It is not a speech recognizer: its transcripts replay the script ${info.script}, on the audio clock.`,
+      : `It is not a speech recognizer: its transcripts replay the script ${info.script}, following the audio it receives.`,
     info.auth
       ? 'Clients must send the --api-key value (Authorization: Token …); others get HTTP 401.'
       : 'No authentication: any key, or none, is accepted.',

@@ -9,16 +9,15 @@ import { endpointOf } from '../socket/redact';
 import { nodeWebSocket } from '../socket/nodeWebSocket';
 import { startEmulator } from '../server/emulator';
 import type { Emulator } from '../server/emulatorTypes';
-import { loadScript } from '../server/engine/scriptFile';
+import { loadScriptRecognizer } from '../server/engine';
+import type { Recognizer } from '../server/engine/types';
 import type { TranscribeArgs } from './args';
 import { jsonDisplay, plainDisplay, terminalDisplay, type Display } from './display';
 import { describeEvent } from './eventLines';
 import { EXIT, type ExitCode } from './exitCodes';
 import { CliUsageError, describeFailure } from './failure';
 import { formatBanner, formatEmulatorNotice, formatFinal, formatInterim, formatKeepAlive } from './format';
-import { gatedScriptRecognizer } from './gatedScript';
 import { probeWebSocket } from './probeWebSocket';
-import { SentTimeline } from './sentTimeline';
 import { transcribe, type LiveEvent } from '../session/transcribe';
 import { formatSummary } from './summary';
 import { EMPTY_TALLY, summarize, tallyEvent } from './tally';
@@ -38,9 +37,11 @@ function chooseDisplay(args: TranscribeArgs, io: CliIO, secrets: readonly string
   return plainDisplay(io.stdout);
 }
 
-function loadWords(path: string): ReturnType<typeof loadScript>['words'] {
+function loadRecognizer(path: string): Recognizer {
   try {
-    return loadScript(path).words;
+    // Content-aware: follows the audio the emulator receives, so gated or replayed audio is
+    // recognised where it arrives, as Deepgram would.
+    return loadScriptRecognizer(path);
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
@@ -64,19 +65,15 @@ export async function runTranscribe(args: TranscribeArgs, io: CliIO): Promise<Ex
     return failWith(error);
   }
 
-  const timeline = new SentTimeline();
-  const connectionStarts: number[] = [];
   let emulator: Emulator | undefined;
   let url: string;
   try {
     if (args.target.kind === 'emulator') {
       const script = siblingScript(args.file);
-      const words = script === undefined ? undefined : loadWords(script);
+      const recognizer = script === undefined ? undefined : loadRecognizer(script);
       emulator = await startEmulator({
         idleTimeoutMs: args.emulatorIdleTimeoutMs,
-        ...(words === undefined
-          ? {}
-          : { recognizer: gatedScriptRecognizer(words, timeline, (k) => connectionStarts[k] ?? 0) }),
+        ...(recognizer === undefined ? {} : { recognizer }),
       });
       url = emulator.url;
       display.notice(formatEmulatorNotice(url, script, args.file));
@@ -88,7 +85,7 @@ export async function runTranscribe(args: TranscribeArgs, io: CliIO): Promise<Ex
   }
 
   try {
-    return await stream({ args, io, display, wav, url, timeline, connectionStarts, failWith });
+    return await stream({ args, io, display, wav, url, failWith });
   } finally {
     await emulator?.close();
   }
@@ -102,17 +99,13 @@ interface StreamContext {
   readonly wav: WavInput;
   /** The server's endpoint (Deepgram, --url or the emulator). */
   readonly url: string;
-  /** Filled with the gate's dropped spans (for the in-process emulator's script). */
-  readonly timeline: SentTimeline;
-  /** Filled with where each connection's audio starts on the sent timeline. */
-  readonly connectionStarts: number[];
   /** Stops the display, prints the one error line, returns the exit code. */
   readonly failWith: (error: unknown) => ExitCode;
 }
 
 /** Streams the file and renders the events; resolves with the exit code. */
 function stream(context: StreamContext): Promise<ExitCode> {
-  const { args, io, display, wav, url, timeline, connectionStarts, failWith } = context;
+  const { args, io, display, wav, url, failWith } = context;
   const { format } = wav;
   const perSecond = bytesPerSecond(format);
   let readBytes = 0;
@@ -142,12 +135,10 @@ function stream(context: StreamContext): Promise<ExitCode> {
     display.line(text);
   }
 
-  // Watches the audio frames that go out: the amount sent (for the progress line), whether the
-  // gate is holding audio back, and where each connection's audio starts (for the emulator's
-  // script, see gatedScript.ts).
+  // Watches the audio frames that go out: the amount sent (for the progress line) and whether the
+  // gate is holding audio back.
   const webSocket = probeWebSocket(nodeWebSocket(), {
-    onAudio: (chunk, index) => {
-      connectionStarts[index] ??= sentBytes / perSecond;
+    onAudio: (chunk) => {
       sentBytes += chunk.byteLength;
       holding = false;
     },
@@ -172,8 +163,8 @@ function stream(context: StreamContext): Promise<ExitCode> {
           punctuate: true,
         },
         keepAlive: args.keepAlive ? { idleMs: args.idleMs } : false,
-        // Timestamps stay on the file's timeline; the spans also drive the emulator's script.
-        gate: args.gate ? { onGate: (span) => timeline.add(span) } : false,
+        // Timestamps stay on the file's timeline (transcribe rebases across gated spans).
+        gate: args.gate,
         // --fast reads the whole file before the socket opens: let it wait, whatever its size.
         ...(args.pace === 'fast' ? { maxBufferBytes: Infinity } : {}),
         webSocket,

@@ -12,7 +12,7 @@ describe('formatServeBanner', () => {
       /^It is not a speech recognizer: with no --script, every transcript is empty/,
     );
     expect(formatServeBanner({ ...info, script: 's.words.json' })[1]).toBe(
-      'It is not a speech recognizer: its transcripts replay the script s.words.json, on the audio clock.',
+      'It is not a speech recognizer: its transcripts replay the script s.words.json, following the audio it receives.',
     );
   });
 

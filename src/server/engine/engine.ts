@@ -7,6 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { bytesPerSecond, type RawEncoding } from '../../protocol/audioFormat';
 import { ChannelTrack, type TrackContext } from './channelTrack';
+import { HeldAudio } from './contentHold';
 import { FrameMeter } from './frameMeter';
 import { metadataMessage, resultsMetadata } from './messageBuilders';
 import { emulatedModel, type EmulatedModel } from './modelInfo';
@@ -55,6 +56,10 @@ class Engine implements TranscriptionEngine {
   private meter: FrameMeter | undefined;
   private tracks: ChannelTrack[] = [];
   private closed = false;
+  /** With a listening recognizer (`observe`): received audio the detector has not processed yet. */
+  private readonly held: HeldAudio | undefined;
+  /** Audio bytes the detector has processed (with `held`). */
+  private meteredBytes = 0;
   /** Where the detector callback puts messages during a push. */
   private out: OutboundMessage[] = [];
   private readonly onFrame = (): void => {
@@ -71,6 +76,7 @@ class Engine implements TranscriptionEngine {
     this.resultsMeta = resultsMetadata(config.requestId, this.model, config.extra);
     this.hash = config.sha256 === 'incomplete' ? undefined : createHash('sha256');
     this.raw = config.encoding === undefined ? undefined : rawFormat(config);
+    this.held = config.recognizer.observe === undefined ? undefined : new HeldAudio();
   }
 
   get audioSeconds(): number {
@@ -101,6 +107,8 @@ class Engine implements TranscriptionEngine {
     const meter = this.meter;
     if (this.closed || meter === undefined) return [];
     const out: OutboundMessage[] = [];
+    this.out = out;
+    this.releaseAll();
     this.tracks.forEach((track, i) => {
       if (channel === undefined || channel === i) track.finalize(meter.totalFrames, out);
     });
@@ -112,6 +120,8 @@ class Engine implements TranscriptionEngine {
     this.closed = true;
     const out: OutboundMessage[] = [];
     const meter = this.meter;
+    this.out = out;
+    if (meter !== undefined) this.releaseAll();
     if (meter !== undefined) for (const track of this.tracks) track.close(meter.totalFrames, out);
     out.push(this.metadata());
     return out;
@@ -202,8 +212,34 @@ class Engine implements TranscriptionEngine {
   private feed(bytes: Uint8Array, offset: number, length: number): void {
     const n = Math.min(length, this.dataLimit - this.dataBytes);
     if (n <= 0) return;
+    const clockStart = this.dataBytes / this.bytesPerSecond;
     this.dataBytes += n;
-    this.meter!.push(bytes, offset, n, this.onFrame);
+    const held = this.held;
+    if (held === undefined) {
+      this.meter!.push(bytes, offset, n, this.onFrame);
+      return;
+    }
+    this.config.recognizer.observe!(bytes.subarray(offset, offset + n), clockStart);
+    held.append(bytes, offset, n);
+    const settled = this.config.recognizer.settledSeconds?.() ?? Infinity;
+    const limit = Math.floor(settled * this.bytesPerSecond + 1e-6);
+    this.release(Math.min(held.length, limit - this.meteredBytes));
+  }
+
+  /** Decides every word received (Finalize, close) and processes all the held audio. */
+  private releaseAll(): void {
+    if (this.held === undefined) return;
+    this.config.recognizer.flush?.();
+    this.release(this.held.length);
+  }
+
+  /** Runs the detector over the `count` oldest held bytes. */
+  private release(count: number): void {
+    const held = this.held!;
+    if (!(count > 0)) return;
+    this.meter!.push(held.bytes, held.offset, count, this.onFrame);
+    held.consume(count);
+    this.meteredBytes += count;
   }
 }
 

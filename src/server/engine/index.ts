@@ -3,7 +3,15 @@
  */
 export { createEngine } from './engine';
 export { silentRecognizer, scriptRecognizer, type ScriptRecognizerOptions } from './recognizers';
-export { loadScript, loadScriptDirectory, parseScript, SCRIPT_SUFFIX } from './scriptFile';
+export {
+  loadScript,
+  loadScriptDirectory,
+  loadScriptRecognizer,
+  parseScript,
+  SCRIPT_SUFFIX,
+} from './scriptFile';
+export { contentRecognizer, type ContentFormat, type ContentRecognizerOptions } from './contentRecognizer';
+export { contentAudioFromWav, type ContentAudio } from './contentWav';
 export {
   recognizerFromQuery,
   resolveRecognizer,

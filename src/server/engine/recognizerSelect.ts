@@ -61,7 +61,8 @@ export function recognizerFromQuery(
 
 /**
  * The recognizer for one session: `source` itself when it is a recognizer, `source(query)` when it
- * is a factory, `silentRecognizer` when there is none.
+ * is a factory, `silentRecognizer` when there is none. When that recognizer keeps per-connection
+ * state (it has `forSession`, like `contentRecognizer`), the session gets `forSession()`'s fresh one.
  *
  * @example
  * ```ts
@@ -71,5 +72,6 @@ export function recognizerFromQuery(
  */
 export function resolveRecognizer(source: RecognizerSource | undefined, query: RecognizerQuery): Recognizer {
   if (source === undefined) return silentRecognizer;
-  return typeof source === 'function' ? source(query) : source;
+  const recognizer = typeof source === 'function' ? source(query) : source;
+  return recognizer.forSession?.() ?? recognizer;
 }

@@ -3,11 +3,13 @@
  * `{ "audio": "<wav file name>", "words": [{ "word", "start", "end", "punctuated_word"? }] }`
  * (samples/*.words.json), with times on the audio file's timeline in seconds.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { formatValidationErrors } from '../../protocol/validationErrors';
+import { contentRecognizer, type ContentRecognizerOptions } from './contentRecognizer';
+import { contentAudioFromWav } from './contentWav';
 import { scriptRecognizer } from './recognizers';
 import type { Recognizer, Script } from './types';
 
@@ -77,6 +79,30 @@ export function loadScript(path: string): Script {
   return parseScript(readFileSync(path, 'utf8'), path);
 }
 
+/**
+ * Loads a script file as a recognizer: content-aware ({@link contentRecognizer}: words where the
+ * session received their audio, right with dropped silence and replays) when the WAV file it names
+ * (`audio`, relative to the script file's directory) exists; otherwise the clock-based
+ * {@link scriptRecognizer}.
+ *
+ * @param path - path of a `*.words.json` file
+ * @param options - options of the content-aware recognizer
+ * @throws when the script is invalid (see {@link parseScript}), or its audio file exists but is not
+ *   a WAV file with 16-bit PCM, mu-law or A-law samples
+ * @example
+ * ```ts
+ * import { loadScriptRecognizer, startEmulator } from 'deepgram-rx/node';
+ * const emulator = await startEmulator({ recognizer: loadScriptRecognizer('samples/pauses-16k.words.json') });
+ * ```
+ */
+export function loadScriptRecognizer(path: string, options: ContentRecognizerOptions = {}): Recognizer {
+  const script = loadScript(path);
+  const audioPath = resolve(dirname(path), script.audio);
+  if (!existsSync(audioPath)) return scriptRecognizer(script.words);
+  const { format, data } = contentAudioFromWav(readFileSync(audioPath), audioPath);
+  return contentRecognizer(script.words, data, format, options);
+}
+
 function withoutExtension(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(0, dot) : name;
@@ -85,9 +111,10 @@ function withoutExtension(name: string): string {
 /**
  * Loads every `*.words.json` script of a directory as a recognizer, keyed by the script's audio
  * file name (`preamble-websocket.wav`), that name without extension (`preamble-websocket`) and the
- * script file's base name without `.words.json`. Use it with `recognizerFromQuery`.
+ * script file's base name without `.words.json`. Use it with `recognizerFromQuery`. Scripts whose
+ * WAV file is there are content-aware (see {@link loadScriptRecognizer}).
  *
- * @throws when a script file is invalid (see {@link parseScript})
+ * @throws when a script file is invalid (see {@link parseScript}) or its WAV file is unreadable
  * @example
  * ```ts
  * import { loadScriptDirectory, recognizerFromQuery, startEmulator } from 'deepgram-rx/node';
@@ -99,8 +126,9 @@ export function loadScriptDirectory(dir: string): Map<string, Recognizer> {
   const scripts = new Map<string, Recognizer>();
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith(SCRIPT_SUFFIX)) continue;
-    const script = loadScript(join(dir, file));
-    const recognizer = scriptRecognizer(script.words);
+    const path = join(dir, file);
+    const script = loadScript(path);
+    const recognizer = loadScriptRecognizer(path);
     const audio = basename(script.audio);
     for (const key of [audio, withoutExtension(audio), file.slice(0, -SCRIPT_SUFFIX.length)]) {
       if (!scripts.has(key)) scripts.set(key, recognizer);

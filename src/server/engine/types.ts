@@ -57,6 +57,31 @@ export interface Recognizer {
    * 0-based channel with `multichannel=true` (each channel is asked separately), else 0.
    */
   wordsBetween(from: number, to: number, channel?: number): readonly ScriptWord[];
+  /**
+   * Optional, for recognizers that listen to the audio (e.g. `contentRecognizer`): the engine
+   * calls it with every run of decoded audio bytes it receives (after any WAV header, in order,
+   * any size, not aligned to sample frames), before it asks for words in that audio.
+   * `clockStartSeconds` is the audio clock at the first of these bytes.
+   */
+  observe?(bytes: Uint8Array, clockStartSeconds: number): void;
+  /**
+   * Optional, with `observe`: the audio clock (seconds) up to which the recognizer has decided
+   * every word that starts there. The engine's detector and chunker run only up to this point (the
+   * rest of the received audio waits, and is processed as soon as the recognizer decides), so
+   * `wordsBetween` is never asked about a window it cannot answer yet. Without it: no waiting.
+   */
+  settledSeconds?(): number;
+  /**
+   * Optional, with `observe`: Finalize or the end of the stream: decide now about all the audio
+   * received (a word still being received is taken as if it continued as in the known audio). The
+   * engine then processes every byte received.
+   */
+  flush?(): void;
+  /**
+   * Optional: recognizers with per-connection state return a fresh one here. `resolveRecognizer`
+   * (and so the emulator) calls it once per connection and gives the engine what it returns.
+   */
+  forSession?(): Recognizer;
 }
 
 /** The query of a connection as the wire layer parsed it (repeated keys give arrays). */
