@@ -1,6 +1,7 @@
 /**
- * The cost summary printed at the end of `deepgram-rx transcribe`: what was billed, what silence
- * gating saved compared with streaming the whole file, and what KeepAlive did. Pure.
+ * The cost summary printed at the end of `deepgram-rx transcribe`: what was billed with silence
+ * gating, what streaming the whole file would have billed, the saving in seconds and percent, and
+ * whether Deepgram's bill matches the audio sent. Pure.
  */
 import { seconds } from './format';
 
@@ -12,6 +13,12 @@ export interface RunSummary {
   readonly metadataSeconds?: number;
   /** `Usage.audioSeconds` (the client's count of audio sent); undefined without Usage. */
   readonly sentSeconds?: number;
+  /** `Usage.gatedSeconds`: seconds of the file the gate dropped; undefined without Usage. */
+  readonly gatedSeconds?: number;
+  /** `Usage.mismatchSeconds`: Metadata.duration minus the audio sent. */
+  readonly mismatchSeconds?: number;
+  /** `Usage.reconciled`: the mismatch is within one chunk per connection. */
+  readonly reconciled?: boolean;
   readonly wallSeconds: number;
   readonly keepAlives: number;
   /** `Usage.idleSeconds`: time without audio that KeepAlive held open. */
@@ -39,42 +46,80 @@ function row(label: string, value: string, note?: string): string {
   return note === undefined ? head : `${head}   ${note}`;
 }
 
-/**
- * The summary block, e.g.:
- *
- * ```text
- * Summary
- *   audio billed         17.9 s   Metadata.duration 17.9 s · sent 17.9 s
- *   file length          38.2 s
- *   saved by gating      20.3 s   53.1 % less than streaming the whole file
- *   wall time            38.6 s
- *   KeepAlives sent           4   covered 12.9 s without audio
- *   connections               1
- * ```
- */
-export function formatSummary(summary: RunSummary): string[] {
-  const billed = billedSeconds(summary);
-  const sources = [
+function billedNote(summary: RunSummary): string {
+  return [
     summary.metadataSeconds === undefined
       ? 'no Metadata received'
       : `Metadata.duration ${seconds(summary.metadataSeconds)}`,
     summary.sentSeconds === undefined ? undefined : `sent ${seconds(summary.sentSeconds)}`,
-  ].filter((part): part is string => part !== undefined);
+    summary.reconciled === true ? 'reconciled' : undefined,
+  ]
+    .filter((part): part is string => part !== undefined)
+    .join(' · ');
+}
+
+function savedRow(summary: RunSummary): string {
+  if (!summary.gate) {
+    const saved = saving(summary);
+    return row(
+      'saved by gating',
+      seconds(saved?.seconds ?? 0),
+      '--no-gate: the silence was streamed and billed',
+    );
+  }
   const saved = saving(summary);
-  const savedRow = !summary.gate
-    ? row('saved by gating', seconds(saved?.seconds ?? 0), '--no-gate: the silence was streamed and billed')
-    : saved === undefined
-      ? row('saved by gating', 'unknown')
-      : row(
-          'saved by gating',
-          seconds(saved.seconds),
-          `${saved.percent.toFixed(1)} % less than streaming the whole file`,
-        );
+  if (saved === undefined) return row('saved by gating', 'unknown');
+  const dropped =
+    summary.gatedSeconds === undefined
+      ? ''
+      : ` (the gate dropped ${seconds(summary.gatedSeconds)} of silence)`;
+  return row('saved by gating', seconds(saved.seconds), `${saved.percent.toFixed(1)} % less${dropped}`);
+}
+
+/** A warning row when Deepgram's bill and the audio sent disagree by more than one chunk. */
+function mismatchRows(summary: RunSummary): string[] {
+  if (summary.reconciled !== false || summary.mismatchSeconds === undefined) return [];
+  const note =
+    summary.metadataSeconds === undefined
+      ? 'no Metadata received: nothing from the server confirms the bill'
+      : 'Metadata.duration minus the audio sent, more than one chunk';
+  const sign = summary.mismatchSeconds > 0 ? '+' : '';
+  return [row('! bill mismatch', `${sign}${seconds(summary.mismatchSeconds, 2)}`, note)];
+}
+
+/**
+ * The summary block, e.g. for a gated run:
+ *
+ * ```text
+ * Summary
+ *   billed, gated        17.9 s   Metadata.duration 17.9 s · sent 17.9 s · reconciled
+ *   billed, no gate      38.2 s   the whole file
+ *   saved by gating      20.3 s   53.1 % less (the gate dropped 20.3 s of silence)
+ *   wall time            38.6 s
+ *   KeepAlives sent           4   covered 12.9 s without audio
+ *   connections               1
+ * ```
+ *
+ * Without gating (`--no-gate`) the first two rows are `audio billed` and `file length`. A
+ * `! bill mismatch` row follows the billed rows when the final Usage was not reconciled.
+ */
+export function formatSummary(summary: RunSummary): string[] {
+  const billed = billedSeconds(summary);
+  const billedText = billed === undefined ? 'unknown' : seconds(billed);
+  const billedRows = summary.gate
+    ? [
+        row('billed, gated', billedText, billedNote(summary)),
+        row('billed, no gate', seconds(summary.fileSeconds), 'the whole file'),
+      ]
+    : [
+        row('audio billed', billedText, billedNote(summary)),
+        row('file length', seconds(summary.fileSeconds)),
+      ];
   return [
     'Summary',
-    row('audio billed', billed === undefined ? 'unknown' : seconds(billed), sources.join(' · ')),
-    row('file length', seconds(summary.fileSeconds)),
-    savedRow,
+    ...billedRows,
+    ...mismatchRows(summary),
+    savedRow(summary),
     row('wall time', seconds(summary.wallSeconds)),
     row(
       'KeepAlives sent',

@@ -10,6 +10,11 @@ export interface UsageCounts {
   readonly keepAlives: number;
   readonly idleSeconds: number;
   readonly connections: number;
+  /** Seconds of the file the silence gate dropped (not sent, not billed). */
+  readonly gatedSeconds: number;
+  /** Final Usage only: Metadata.duration minus the audio sent, and whether that is within one chunk. */
+  readonly mismatchSeconds?: number;
+  readonly reconciled?: boolean;
 }
 
 /** What the events of a run said so far. */
@@ -40,6 +45,9 @@ export function tallyEvent(tally: Tally, event: LiveEvent): Tally {
           keepAlives: event.keepAlives,
           idleSeconds: event.idleSeconds,
           connections: event.connections,
+          gatedSeconds: event.gatedSeconds,
+          ...(event.mismatchSeconds === undefined ? {} : { mismatchSeconds: event.mismatchSeconds }),
+          ...(event.reconciled === undefined ? {} : { reconciled: event.reconciled }),
         },
       };
     case 'Open':
@@ -69,7 +77,13 @@ export function summarize(tally: Tally, measures: RunMeasures): RunSummary {
     ...(tally.metadataSeconds === undefined ? {} : { metadataSeconds: tally.metadataSeconds }),
     ...(tally.usage === undefined
       ? {}
-      : { sentSeconds: tally.usage.audioSeconds, idleSeconds: tally.usage.idleSeconds }),
+      : {
+          sentSeconds: tally.usage.audioSeconds,
+          idleSeconds: tally.usage.idleSeconds,
+          gatedSeconds: tally.usage.gatedSeconds,
+        }),
+    ...(tally.usage?.mismatchSeconds === undefined ? {} : { mismatchSeconds: tally.usage.mismatchSeconds }),
+    ...(tally.usage?.reconciled === undefined ? {} : { reconciled: tally.usage.reconciled }),
     wallSeconds: measures.wallSeconds,
     keepAlives: tally.usage?.keepAlives ?? measures.keepAlivesSeen,
     connections: tally.usage?.connections ?? tally.opens,

@@ -1,15 +1,33 @@
 /**
- * The session's meter: what was sent and what it cost, folded into the final `Usage` event.
+ * The session's meter: what was sent, what the gate kept back and what it cost, folded into
+ * `Usage` events (periodic snapshots and the final, reconciled one).
  * Pure: no timers, no sockets; every time is passed in (ms on the session's scheduler clock).
  */
 import type { UsageEvent } from './liveEvent';
 
 /**
- * Counts audio, KeepAlives, idle pauses, connections and billed seconds of one session.
+ * Counts audio, gated silence, KeepAlives, idle pauses, connections and billed seconds of one
+ * session, and reconciles the client's count with Deepgram's `Metadata.duration` at the end.
  *
  * A pause runs from one audio chunk's arrival (or the start) to the next chunk's arrival (or the
  * end of the audio); it is idle, and counted in full in `idleSeconds`, when at least one KeepAlive
  * was sent during it.
+ *
+ * Reconciliation (final `Usage` only, when the format tells the length of the audio):
+ * `mismatchSeconds` = the sum of every `Metadata.duration` received − the seconds of audio sent
+ * (0 when no `Metadata` came); `reconciled` = a `Metadata` came (or no audio was sent) and the
+ * mismatch is at most one chunk per connection (the longest audio frame sent, times the
+ * connections opened, at least one).
+ *
+ * @example
+ * ```ts
+ * const meter = new UsageMeter(0, 32000); // linear16 16 kHz mono
+ * meter.connectionOpened();
+ * meter.audioSent(32000);
+ * meter.gated(2.5);
+ * meter.metadata(1);
+ * meter.usage(4000, false); // { audioSeconds: 1, gatedSeconds: 2.5, billedSeconds: 1, mismatchSeconds: 0, reconciled: true, final: true, … }
+ * ```
  */
 export class UsageMeter {
   private lastAudioAt: number;
@@ -18,7 +36,9 @@ export class UsageMeter {
   private audioEnded = false;
   private keepAliveCount = 0;
   private bytes = 0;
+  private longestFrame = 0;
   private opened = 0;
+  private gatedTotal = 0;
   private billed: number | undefined;
 
   /**
@@ -50,9 +70,15 @@ export class UsageMeter {
     if (!this.audioEnded) this.keepAliveInPause = true;
   }
 
-  /** Bytes of audio were sent. */
+  /** Bytes of audio were sent (one binary frame). */
   audioSent(byteCount: number): void {
     this.bytes += byteCount;
+    if (byteCount > this.longestFrame) this.longestFrame = byteCount;
+  }
+
+  /** The silence gate dropped `seconds` of the original audio (one span): not sent, not billed. */
+  gated(seconds: number): void {
+    if (seconds > 0) this.gatedTotal += seconds;
   }
 
   /** Seconds of audio sent so far, when the format is known. */
@@ -70,11 +96,31 @@ export class UsageMeter {
     this.billed = (this.billed ?? 0) + duration;
   }
 
-  /** The final `Usage` event at `now`. */
+  /** A running `Usage` (`final: false`) at `now`: the counts so far, without reconciliation. */
+  snapshot(now: number): UsageEvent {
+    return { ...this.counts(now), final: false, closeTimedOut: false };
+  }
+
+  /** The final `Usage` event at `now` (`final: true`), reconciled with the `Metadata` received. */
   usage(now: number, closeTimedOut: boolean): UsageEvent {
+    const sent = this.sentSeconds;
+    if (sent === undefined) return { ...this.counts(now), final: true, closeTimedOut };
+    const mismatch = (this.billed ?? 0) - sent;
+    const tolerance =
+      (this.longestFrame / (this.bytesPerSecond ?? 1)) * Math.max(1, this.opened) + RECONCILE_EPSILON;
+    return {
+      ...this.counts(now),
+      final: true,
+      closeTimedOut,
+      mismatchSeconds: round6(mismatch),
+      // Without any Metadata nothing confirms the bill, however short the audio.
+      reconciled: this.billed === undefined ? this.bytes === 0 : Math.abs(mismatch) <= tolerance,
+    };
+  }
+
+  private counts(now: number): Omit<UsageEvent, 'final' | 'closeTimedOut'> {
     const runningIdle = this.keepAliveInPause ? now - this.lastAudioAt : 0;
-    const audioSeconds =
-      this.bytesPerSecond === undefined ? (this.billed ?? 0) : this.bytes / this.bytesPerSecond;
+    const audioSeconds = this.sentSeconds ?? this.billed ?? 0;
     return {
       type: 'Usage',
       audioSeconds: round6(audioSeconds),
@@ -82,9 +128,9 @@ export class UsageMeter {
       idleSeconds: round6((this.idleMs + runningIdle) / 1000),
       connections: this.opened,
       audioBytes: this.bytes,
+      gatedSeconds: round6(this.gatedTotal),
       ...(this.billed === undefined ? {} : { billedSeconds: round6(this.billed) }),
       wallSeconds: round6((now - this.startedAt) / 1000),
-      closeTimedOut,
     };
   }
 
@@ -93,6 +139,9 @@ export class UsageMeter {
     this.keepAliveInPause = false;
   }
 }
+
+/** Slack for float noise (Deepgram's numbers are float32): 1 ms. */
+const RECONCILE_EPSILON = 0.001;
 
 /** Rounds to microseconds, so sums of float seconds print cleanly. */
 function round6(value: number): number {

@@ -54,7 +54,9 @@ export function usage(init: Partial<Omit<UsageEvent, 'type'>> = {}): UsageEvent 
     idleSeconds: 0,
     connections: 1,
     audioBytes: 0,
+    gatedSeconds: 0,
     wallSeconds: 0,
+    final: true,
     closeTimedOut: false,
     ...init,
   };

@@ -12,7 +12,15 @@ const metadata = (duration: number): LiveEvent => ({
   channels: 1,
 });
 
-const usage = usageEvent({ audioSeconds: 20.1, keepAlives: 4, idleSeconds: 12, connections: 2 });
+const usage = usageEvent({
+  audioSeconds: 20.1,
+  keepAlives: 4,
+  idleSeconds: 12,
+  connections: 2,
+  gatedSeconds: 17.9,
+  mismatchSeconds: -0.1,
+  reconciled: true,
+});
 
 const measures = { fileSeconds: 38, wallSeconds: 39, keepAlivesSeen: 3, gate: true };
 
@@ -24,7 +32,15 @@ describe('tallyEvent', () => {
 
   test('the last Usage event is kept', () => {
     const tally = [{ ...usage, keepAlives: 1 }, usage].reduce(tallyEvent, EMPTY_TALLY);
-    expect(tally.usage).toEqual({ audioSeconds: 20.1, keepAlives: 4, idleSeconds: 12, connections: 2 });
+    expect(tally.usage).toEqual({
+      audioSeconds: 20.1,
+      keepAlives: 4,
+      idleSeconds: 12,
+      connections: 2,
+      gatedSeconds: 17.9,
+      mismatchSeconds: -0.1,
+      reconciled: true,
+    });
   });
 
   test('Open events are counted', () => {
@@ -51,6 +67,9 @@ describe('summarize', () => {
       metadataSeconds: 20,
       sentSeconds: 20.1,
       idleSeconds: 12,
+      gatedSeconds: 17.9,
+      mismatchSeconds: -0.1,
+      reconciled: true,
       wallSeconds: 39,
       keepAlives: 4,
       connections: 2,

@@ -18,8 +18,12 @@ it('computes audioSeconds from the bytes sent and the format', () => {
     idleSeconds: 0,
     connections: 1,
     audioBytes: 24000,
+    gatedSeconds: 0,
     wallSeconds: 2,
+    final: true,
     closeTimedOut: false,
+    mismatchSeconds: -0.75,
+    reconciled: false,
   });
 });
 
@@ -86,4 +90,87 @@ it('reports containerized audio’s length from Deepgram’s Metadata in the Usa
       u: expect.objectContaining({ type: 'Usage', audioSeconds: 2.5, billedSeconds: 2.5, audioBytes: 320 }),
     });
   });
+});
+
+it('sums the seconds the gate dropped into gatedSeconds', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.gated(2.5);
+  meter.gated(0.25);
+  meter.gated(0);
+  expect(meter.usage(0, false).gatedSeconds).toBe(2.75);
+  expect(meter.snapshot(0).gatedSeconds).toBe(2.75);
+});
+
+it('reconciles when the Metadata durations match the audio sent within one chunk', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  for (let i = 0; i < 10; i++) meter.audioSent(3200); // 10 chunks of 100 ms
+  meter.metadata(0.9); // the server counted one chunk less
+  expect(meter.usage(1000, false)).toMatchObject({
+    billedSeconds: 0.9,
+    mismatchSeconds: -0.1,
+    reconciled: true,
+    final: true,
+  });
+});
+
+it('reports a mismatch of more than one chunk per connection as not reconciled', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  for (let i = 0; i < 10; i++) meter.audioSent(3200);
+  meter.metadata(0.85);
+  expect(meter.usage(1000, false)).toMatchObject({ mismatchSeconds: -0.15, reconciled: false });
+});
+
+it('allows one chunk of mismatch for each connection', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  for (let i = 0; i < 5; i++) meter.audioSent(3200);
+  meter.metadata(0.4);
+  meter.connectionOpened();
+  for (let i = 0; i < 5; i++) meter.audioSent(3200);
+  meter.metadata(0.4);
+  expect(meter.usage(1000, false)).toMatchObject({
+    billedSeconds: 0.8,
+    mismatchSeconds: -0.2,
+    reconciled: true,
+  });
+});
+
+it('counts audio that no Metadata accounts for as a mismatch', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  meter.audioSent(32000);
+  const usage = meter.usage(1000, true);
+  expect(usage).toMatchObject({ mismatchSeconds: -1, reconciled: false, closeTimedOut: true });
+  expect(usage).not.toHaveProperty('billedSeconds');
+});
+
+it('leaves reconciliation out when the format does not tell the length of the audio', () => {
+  const meter = new UsageMeter(0, undefined);
+  meter.audioSent(5000);
+  meter.metadata(2.5);
+  const usage = meter.usage(10, false);
+  expect(usage).not.toHaveProperty('mismatchSeconds');
+  expect(usage).not.toHaveProperty('reconciled');
+});
+
+it('gives running snapshots marked not final, without reconciliation, with the billed seconds so far', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  meter.audioSent(32000);
+  expect(meter.snapshot(1500)).toEqual({
+    type: 'Usage',
+    audioSeconds: 1,
+    keepAlives: 0,
+    idleSeconds: 0,
+    connections: 1,
+    audioBytes: 32000,
+    gatedSeconds: 0,
+    wallSeconds: 1.5,
+    final: false,
+    closeTimedOut: false,
+  });
+  meter.metadata(1);
+  expect(meter.snapshot(1500).billedSeconds).toBe(1);
 });

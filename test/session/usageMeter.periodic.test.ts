@@ -1,0 +1,195 @@
+/**
+ * Metering inside transcribe(): running Usage snapshots (the `meter` option), the gated seconds and
+ * the final, reconciled Usage. Marble tests against the fake Deepgram.
+ */
+import { Subject } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { transcribe } from '../../src/session/transcribe';
+import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
+import { chunk, loud, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
+
+let scheduler: TestScheduler;
+
+beforeEach(() => {
+  scheduler = testScheduler();
+});
+
+/** Three 100 ms chunks, then the end of the audio. */
+const THREE_CHUNKS = 'a 99ms b 99ms c 99ms |';
+const values = { a: chunk(100, 1), b: chunk(100, 2), c: chunk(100, 3) };
+
+it('emits a running Usage snapshot every everyMs, marked not final, before the final reconciled Usage', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
+    const events = cold(THREE_CHUNKS, values).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        keepAlive: false,
+        meter: { everyMs: 120 },
+      }),
+    );
+    expectObservable(events).toBe('o 119ms s 119ms t 109ms (mu|)', {
+      o: OPEN,
+      s: expect.objectContaining({ type: 'Usage', final: false, audioSeconds: 0.2, wallSeconds: 0.12 }),
+      t: expect.objectContaining({ type: 'Usage', final: false, audioSeconds: 0.3, wallSeconds: 0.24 }),
+      m: expect.objectContaining({ type: 'Metadata', duration: 0.3 }),
+      u: expect.objectContaining({
+        type: 'Usage',
+        final: true,
+        audioSeconds: 0.3,
+        billedSeconds: 0.3,
+        mismatchSeconds: 0,
+        reconciled: true,
+      }),
+    });
+  });
+});
+
+it('leaves reconciliation out of the running snapshots', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
+    const events = cold(THREE_CHUNKS, values).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        meter: { everyMs: 120 },
+      }),
+    );
+    expectObservable(events, '^ 130ms !').toBe('o 119ms s', {
+      o: OPEN,
+      s: expect.not.objectContaining({ reconciled: expect.anything() as unknown }),
+    });
+  });
+});
+
+it('emits a snapshot at every emission of meter.request$', () => {
+  scheduler.run(({ cold, hot, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
+    const events = cold(THREE_CHUNKS, values).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        keepAlive: false,
+        meter: { request$: hot('50ms x 99ms x') },
+      }),
+    );
+    expectObservable(events).toBe('o 49ms s 99ms t 199ms (mu|)', {
+      o: OPEN,
+      s: expect.objectContaining({ type: 'Usage', final: false, audioSeconds: 0.1, wallSeconds: 0.05 }),
+      t: expect.objectContaining({ type: 'Usage', final: false, audioSeconds: 0.2, wallSeconds: 0.15 }),
+      m: expect.objectContaining({ type: 'Metadata' }),
+      u: expect.objectContaining({ type: 'Usage', final: true }),
+    });
+  });
+});
+
+it('errors the session with the error of meter.request$', () => {
+  scheduler.run(({ cold, hot, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler });
+    const events = cold('a', values).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        keepAlive: false,
+        meter: { request$: hot('20ms #', {}, new TypeError('boom')) },
+      }),
+    );
+    expectObservable(summarised(events)).toBe('o 19ms (e|)', { o: OPEN, e: { error: 'TypeError' } });
+  });
+});
+
+it('stops the snapshots when the session ends', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 10 });
+    const events = cold('a|', values).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, meter: { everyMs: 5 } }),
+    );
+    // Snapshots at 5 and 10; the session completes at 11 (a timer left behind would never let run() end).
+    expectObservable(events).toBe('o 4ms s 4ms s (mu|)', {
+      o: OPEN,
+      s: expect.objectContaining({ type: 'Usage', final: false }),
+      m: expect.objectContaining({ type: 'Metadata' }),
+      u: expect.objectContaining({ type: 'Usage', final: true }),
+    });
+  });
+});
+
+it('reports the silence the gate dropped as gatedSeconds, and reconciles the bill of the audio sent', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 10 });
+    // 100 ms chunks: speech 0–0.5 s, silence 0.5–3.0 s, speech 3.0–3.5 s.
+    const marble = Array.from({ length: 35 }, (_, i) => (i < 5 || i >= 30 ? 'l' : 's')).join(' 99ms ');
+    const events = cold(`${marble}|`, { l: loud(100), s: chunk(100, 0) }).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        keepAlive: false,
+        gate: { prerollMs: 0, hangoverMs: 0 },
+      }),
+    );
+    expectObservable(events).toBe('o 3410ms (mu|)', {
+      o: OPEN,
+      m: expect.objectContaining({ type: 'Metadata', duration: 1 }),
+      u: expect.objectContaining({
+        type: 'Usage',
+        final: true,
+        audioSeconds: 1,
+        gatedSeconds: 2.5,
+        billedSeconds: 1,
+        reconciled: true,
+      }),
+    });
+  });
+});
+
+it('reports a bill that differs from the audio sent by more than one chunk as not reconciled', () => {
+  const metadata = {
+    type: 'Metadata',
+    transaction_key: 'deprecated',
+    request_id: '00000000-0000-4000-8000-000000000001',
+    sha256: 'incomplete',
+    created: '2026-01-01T00:00:00.000Z',
+    duration: 0.1,
+    channels: 1,
+  };
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      closeStream: 'ignore',
+      onConnection: (c) => c.emit(metadata, 305).close(1000, '', 306),
+    });
+    const events = cold(THREE_CHUNKS, values).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+    );
+    expectObservable(events).toBe('o 304ms m (u|)', {
+      o: OPEN,
+      m: metadata,
+      u: expect.objectContaining({
+        billedSeconds: 0.1,
+        audioSeconds: 0.3,
+        mismatchSeconds: -0.2,
+        reconciled: false,
+      }),
+    });
+  });
+});
+
+it('throws at call time for an invalid meter setting', () => {
+  const call = (meter: unknown) => () => transcribe({ url: URL, options: OPTIONS, meter: meter as never });
+  expect(call({ everyMs: 0 })).toThrow(RangeError);
+  expect(call({ everyMs: Infinity })).toThrow(/meter\.everyMs/);
+  expect(call({ request$: 'now' })).toThrow(TypeError);
+  expect(call(5)).toThrow(/meter must be an object/);
+  expect(call({ request$: new Subject<void>() })).not.toThrow();
+});
