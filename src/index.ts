@@ -70,6 +70,7 @@ export type {
   TranscribeGate,
   SecretSource,
 } from './session/transcribe';
+export type { TranscribeMeter } from './session/transcribeConfig';
 export type {
   LiveEvent,
   LiveEventType,

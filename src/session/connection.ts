@@ -1,7 +1,7 @@
 /**
  * One connection attempt of a session, as a unit: get the credentials (the supplier is called
  * again for every attempt), then open one `liveSocket` whose frames come from the session's outbox.
- * Reconnection will repeat this unit.
+ * The session repeats this unit for every reconnection.
  */
 import { defer, from, of, switchMap, type Observable } from 'rxjs';
 import type { Frame } from '../protocol/frames';

@@ -12,6 +12,8 @@ export function frameBytes(frame: Frame): number {
 /** An ordered queue of frames waiting to be sent. */
 export class FrameQueue {
   private items: Frame[] = [];
+  /** A number per item (the audio's original position), parallel to `items`; NaN when none. */
+  private tags: number[] = [];
   private head = 0;
   private byteCount = 0;
 
@@ -25,10 +27,45 @@ export class FrameQueue {
     return this.byteCount;
   }
 
-  /** Adds a frame at the end. */
-  push(frame: Frame): void {
+  /** Adds a frame at the end, with an optional tag (read back with {@link headTag}). */
+  push(frame: Frame, tag = Number.NaN): void {
     this.items.push(frame);
+    this.tags.push(tag);
     this.byteCount += frameBytes(frame);
+  }
+
+  /** The first frame, without removing it. */
+  peek(): Frame | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  /** The tag of the first frame (NaN when it has none or the queue is empty). */
+  headTag(): number {
+    return this.head < this.tags.length ? this.tags[this.head]! : Number.NaN;
+  }
+
+  /** Puts frames (with their tags) before every waiting frame, in the given order. */
+  prepend(frames: readonly Frame[], tags: readonly number[]): void {
+    const rest = this.items.slice(this.head);
+    const restTags = this.tags.slice(this.head);
+    this.items = [...frames, ...rest];
+    this.tags = [...frames.map((_, i) => tags[i] ?? Number.NaN), ...restTags];
+    this.head = 0;
+    for (const frame of frames) this.byteCount += frameBytes(frame);
+  }
+
+  /** Removes the oldest binary frame (text frames stay) and returns it with its tag. */
+  dropOldestBinary(): { frame: Uint8Array; tag: number } | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      const frame = this.items[i]!;
+      if (typeof frame === 'string') continue;
+      const tag = this.tags[i]!;
+      this.items.splice(i, 1);
+      this.tags.splice(i, 1);
+      this.byteCount -= frame.byteLength;
+      return { frame, tag };
+    }
+    return undefined;
   }
 
   /** Removes and returns the first frame; `undefined` when empty. */
@@ -40,9 +77,11 @@ export class FrameQueue {
     this.byteCount -= frameBytes(frame);
     if (this.head === this.items.length) {
       this.items.length = 0;
+      this.tags.length = 0;
       this.head = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
+      this.tags = this.tags.slice(this.head);
       this.head = 0;
     }
     return frame;
@@ -51,6 +90,7 @@ export class FrameQueue {
   /** Forgets every frame. */
   clear(): void {
     this.items = [];
+    this.tags = [];
     this.head = 0;
     this.byteCount = 0;
   }

@@ -30,8 +30,10 @@ export interface OpenEvent {
 }
 
 /**
- * A connection was lost and another one will be tried after `delayMs` (the `reconnect` option).
- * Reserved: this version of `transcribe()` does not reconnect yet, so it never emits it.
+ * A connection was lost (or refused) and another one will be tried after `delayMs` (the
+ * `reconnect` option). `attempt` counts retries since the last healthy connection (1 for the first);
+ * `error` is what ended the previous attempt (its `message` begins with "KeepAlive was starved"
+ * for a NET-0001, and says "half-open" for a server that stopped answering).
  *
  * @example
  * ```ts
@@ -47,8 +49,10 @@ export interface ReconnectingEvent {
 }
 
 /**
- * Seconds of the original audio (`from`–`to`) that were never transcribed, and why.
- * Reserved for reconnection: this version of `transcribe()` never emits it.
+ * Seconds of the original audio (`from`–`to`) that were never transcribed, and why: after a
+ * reconnect, audio dropped because the outage outgrew `maxBufferBytes` (oldest first), or audio not
+ * yet final that no longer fitted the replay ring (`reconnect.replayMs`). Emitted before the next
+ * `Open` (or before the error that ends the session).
  *
  * @example
  * ```ts
@@ -94,13 +98,17 @@ export interface KeepAliveEvent {
 }
 
 /**
- * The last event of a session that ended normally (after `CloseStream`): what was sent and what
- * it cost.
+ * What was sent, what the silence gate kept back and what it cost. The LAST event of a session
+ * that ended normally (after `CloseStream`) is a `Usage` with `final: true`, reconciled with
+ * Deepgram's `Metadata`; with the `meter` option, running snapshots (`final: false`) come before it.
  *
  * - `audioSeconds`: seconds of audio sent, from the bytes sent and the format in the options
  *   (`encoding` linear16, linear32, mulaw or alaw with `sample_rate` and `channels`). For other
  *   encodings and containerized audio (no `encoding`) the bytes say nothing about time: then it is
  *   `billedSeconds` when Deepgram sent its `Metadata`, else 0.
+ * - `gatedSeconds`: seconds of the original audio the silence gate (`gate`) dropped: never sent,
+ *   never billed. Without gating it is 0. `audioSeconds + gatedSeconds` is what streaming every
+ *   byte would have sent (without replays after reconnects).
  * - `keepAlives`: KeepAlive frames sent. KeepAlives due before the socket opened are not sent and
  *   not counted.
  * - `idleSeconds`: pause time held open by KeepAlive instead of audio. A pause is the time between
@@ -109,18 +117,28 @@ export interface KeepAliveEvent {
  *   it. Measured on the scheduler clock.
  * - `connections`: connections that opened.
  * - `audioBytes`: bytes of audio sent.
- * - `billedSeconds`: the sum of `Metadata.duration` received (what Deepgram bills); absent when no
- *   `Metadata` came.
+ * - `billedSeconds`: the sum of `Metadata.duration` received so far (what Deepgram bills); absent
+ *   when no `Metadata` came.
  * - `wallSeconds`: from subscription to this event, on the scheduler clock.
+ * - `final`: true for the last event of the session, false for a running snapshot (`meter`).
  * - `closeTimedOut`: true when the server did not close within `closeTimeoutMs` after
  *   `CloseStream` (the session then closed the socket itself; final results may be missing).
+ *   Always false in snapshots.
+ * - `mismatchSeconds` (final only, when the format tells the length): `billedSeconds` (0 when no
+ *   `Metadata` came) minus `audioSeconds`. Negative: audio sent that no `Metadata` accounts for (a
+ *   connection that ended without one, or a server that had not processed the last frames).
+ * - `reconciled` (final only, with `mismatchSeconds`): true when `Metadata` came (or no audio was
+ *   sent) and the mismatch is at most one chunk per connection (the longest audio frame sent, times
+ *   `connections`); false means the bill and the client's count disagree by more than that, or
+ *   nothing from the server confirms the bill: check `mismatchSeconds` and `billedSeconds`.
  *
  * @example
  * ```ts
  * import { ofType, transcribe } from 'deepgram-rx';
- * audio$.pipe(transcribe(config), ofType('Usage')).subscribe((u) =>
- *   console.log(`${u.audioSeconds} s sent, ${u.idleSeconds} s of pauses kept open by ${u.keepAlives} KeepAlives`),
- * );
+ * audio$.pipe(transcribe(config), ofType('Usage')).subscribe((u) => {
+ *   console.log(`${u.audioSeconds} s sent, ${u.gatedSeconds} s of silence gated away`);
+ *   if (u.final && u.reconciled === false) console.warn(`bill differs by ${u.mismatchSeconds} s`);
+ * });
  * ```
  */
 export interface UsageEvent {
@@ -130,9 +148,13 @@ export interface UsageEvent {
   readonly idleSeconds: number;
   readonly connections: number;
   readonly audioBytes: number;
+  readonly gatedSeconds: number;
   readonly billedSeconds?: number;
   readonly wallSeconds: number;
+  readonly final: boolean;
   readonly closeTimedOut: boolean;
+  readonly mismatchSeconds?: number;
+  readonly reconciled?: boolean;
 }
 
 /**

@@ -18,14 +18,21 @@ export interface OutboxSettings {
   /** While frames wait on an open socket, `bufferedAmount` is checked this often (ms). */
   readonly drainPollMs: number;
   readonly scheduler: SchedulerLike;
+  /**
+   * Past `maxBufferBytes` while no socket is attached (an outage between connections), drop the
+   * oldest audio frames (reported to `dropped`) instead of calling `overflow`. Default false.
+   */
+  readonly dropOldestWhileDetached?: boolean;
 }
 
 /** What an {@link Outbox} reports, synchronously. */
 export interface OutboxHooks {
-  /** A frame was just handed to the socket. */
-  written(frame: Frame): void;
+  /** A frame was just handed to the socket, with the tag it was pushed with (NaN when none). */
+  written(frame: Frame, tag: number): void;
   /** The queue went over `maxBufferBytes`: the session must end with this error. */
   overflow(error: AudioBufferOverflowError): void;
+  /** An audio frame was dropped (oldest first) to stay within `maxBufferBytes` during an outage. */
+  dropped?(frame: Uint8Array, tag: number): void;
 }
 
 /**
@@ -38,13 +45,20 @@ export interface OutboxHooks {
  *   writes the waiting frames in order, then keeps writing. While frames wait on an open socket, one
  *   `interval` of `drainPollMs` checks `bufferedAmount` (a WebSocket has no drain event); it stops
  *   as soon as the queue is empty. Unsubscribing it detaches the socket; frames wait again.
- * - More than `maxBufferBytes` waiting calls `overflow` (the frames are kept; the caller ends).
+ * - More than `maxBufferBytes` waiting calls `overflow` (the frames are kept; the caller ends), or,
+ *   with `dropOldestWhileDetached` and no socket attached, drops the oldest audio frames.
+ * - `pace(bytesPerMs)` (after a reconnect) lets audio out no faster than that rate until the queue
+ *   is empty: the n-th paced audio frame waits until the frames before it would have taken their
+ *   own length at that rate. Text frames are not paced (but keep their place in the order).
  */
 export class Outbox {
   private readonly queue = new FrameQueue();
   private sink: Subscriber<Frame> | undefined;
   private socket: OpenSocket | undefined;
   private poll: Subscription | undefined;
+  private pacing: { bytesPerMs: number; start: number; bytes: number } | undefined;
+  private paceTimer: Subscription | undefined;
+  private blocked: 'none' | 'buffer' | 'pace' = 'none';
 
   constructor(
     private readonly settings: OutboxSettings,
@@ -61,19 +75,27 @@ export class Outbox {
     return this.queue.bytes;
   }
 
-  /** Sends `frame` after every frame pushed before it. */
-  push(frame: Frame): void {
+  /** Sends `frame` after every frame pushed before it; `tag` is handed back to `written`. */
+  push(frame: Frame, tag = Number.NaN): void {
     const socket = this.socket;
     if (
       socket !== undefined &&
       this.queue.length === 0 &&
       socket.bufferedAmount <= this.settings.highWaterBytes
     ) {
-      this.write(frame);
+      this.write(frame, tag);
       return;
     }
-    this.queue.push(frame);
+    this.queue.push(frame, tag);
     if (this.queue.bytes > this.settings.maxBufferBytes) {
+      if (this.sink === undefined && this.settings.dropOldestWhileDetached === true) {
+        while (this.queue.bytes > this.settings.maxBufferBytes) {
+          const dropped = this.queue.dropOldestBinary();
+          if (dropped === undefined) break;
+          this.hooks.dropped?.(dropped.frame, dropped.tag);
+        }
+        return;
+      }
       this.hooks.overflow(
         new AudioBufferOverflowError(
           this.queue.bytes,
@@ -83,7 +105,23 @@ export class Outbox {
       );
       return;
     }
-    this.updatePoll();
+    if (this.sink !== undefined && this.blocked !== 'pace') {
+      this.blocked = 'buffer';
+      this.updatePoll();
+    }
+  }
+
+  /** Puts frames (audio to replay, with their tags) before every waiting frame. */
+  prepend(frames: readonly Frame[], tags: readonly number[]): void {
+    if (frames.length > 0) this.queue.prepend(frames, tags);
+  }
+
+  /** From now until the queue is empty, audio goes out at most `bytesPerMs` (see the class notes). */
+  pace(bytesPerMs: number): void {
+    this.pacing =
+      Number.isFinite(bytesPerMs) && bytesPerMs > 0
+        ? { bytesPerMs, start: this.settings.scheduler.now(), bytes: 0 }
+        : undefined;
   }
 
   /** The frames to send on an open socket (the `frames` function of `liveSocket`). */
@@ -106,32 +144,58 @@ export class Outbox {
   dispose(): void {
     this.sink = undefined;
     this.socket = undefined;
+    this.pacing = undefined;
     this.queue.clear();
     this.updatePoll();
   }
 
   private drain(): void {
+    this.blocked = 'none';
     for (;;) {
       const socket = this.socket;
-      if (
-        socket === undefined ||
-        this.queue.length === 0 ||
-        socket.bufferedAmount > this.settings.highWaterBytes
-      ) {
+      if (socket === undefined || this.queue.length === 0) break;
+      if (socket.bufferedAmount > this.settings.highWaterBytes) {
+        this.blocked = 'buffer';
         break;
       }
-      this.write(this.queue.shift()!);
+      const frame = this.queue.peek()!;
+      const pacing = this.pacing;
+      if (pacing !== undefined && typeof frame !== 'string') {
+        const wait = pacing.start + pacing.bytes / pacing.bytesPerMs - this.settings.scheduler.now();
+        if (wait > 1e-9) {
+          this.blocked = 'pace';
+          this.schedulePace(wait);
+          break;
+        }
+        pacing.bytes += frame.byteLength;
+      }
+      const tag = this.queue.headTag();
+      this.queue.shift();
+      this.write(frame, tag);
     }
+    if (this.queue.length === 0) this.pacing = undefined;
     this.updatePoll();
   }
 
-  private write(frame: Frame): void {
+  private schedulePace(wait: number): void {
+    if (this.paceTimer !== undefined) return;
+    this.paceTimer = this.settings.scheduler.schedule(() => {
+      this.paceTimer = undefined;
+      if (this.sink !== undefined) this.drain();
+    }, wait);
+  }
+
+  private write(frame: Frame, tag: number): void {
     this.sink?.next(frame);
-    this.hooks.written(frame);
+    this.hooks.written(frame, tag);
   }
 
   private updatePoll(): void {
-    const waiting = this.sink !== undefined && this.queue.length > 0;
+    if (this.blocked !== 'pace' || this.sink === undefined) {
+      this.paceTimer?.unsubscribe();
+      this.paceTimer = undefined;
+    }
+    const waiting = this.sink !== undefined && this.queue.length > 0 && this.blocked === 'buffer';
     if (waiting && this.poll === undefined) {
       this.poll = interval(this.settings.drainPollMs, this.settings.scheduler).subscribe(() => this.drain());
     } else if (!waiting && this.poll !== undefined) {

@@ -62,7 +62,19 @@ export type {
  *   The API key or token never appears in an event, an error or a URL.
  * - Teardown: unsubscribing (or any end) closes the socket (1000, without `CloseStream`), and
  *   leaves no timer or listener behind.
- * - Reconnection (`reconnect`) is not implemented yet: every session is one connection.
+ * - Reconnection (`reconnect`, on by default, `false` turns it off; see docs/resilience.md): after a transient failure
+ *   (dropped or refused connection, 1011 NET-0000, 1012/1013, handshake 5xx, 429 after its
+ *   `Retry-After`, NET-0001 once) the session emits `Reconnecting` (`attempt`, `delayMs`, `error`),
+ *   waits with exponential backoff and jitter on the scheduler, calls the credential supplier again
+ *   and opens a new connection (`Open` with the next `attempt`). There it first replays the audio
+ *   sent since the end of the last final result (at most `replayMs`), then the audio that arrived
+ *   during the outage, no faster than `replayRate` × real time; timestamps stay on the original
+ *   audio and words already final are not emitted again. Audio that cannot be replayed (the
+ *   outage outgrew `maxBufferBytes`, or the replay ring `replayMs`) is named by a `Gap` event.
+ *   With `interim_results`, a server silent for `serverSilenceMs` while it owes results is
+ *   treated as dead (half-open) and replaced. 401/403, 400 and DATA-0000 are never retried, and
+ *   neither is audio without a raw `encoding` once some of it was sent (a container cannot resume
+ *   mid-stream: the session errors with a `LiveError` that says so).
  *
  * @param config - options, credentials, transport, KeepAlive, `finalize$`, limits; see {@link TranscribeConfig}
  * @throws LiveOptionsError when `options` or `url` are invalid

@@ -2,7 +2,15 @@
  * The configuration of `transcribe()` and its call-time validation: everything that can be wrong
  * in a configuration throws here, before any socket opens.
  */
-import { identity, isObservable, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import {
+  identity,
+  interval,
+  isObservable,
+  merge,
+  type Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 import { asyncScheduler } from 'rxjs';
 import type { Frame } from '../protocol/frames';
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
@@ -11,6 +19,17 @@ import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { withKeepAlive } from '../operators/withKeepAlive';
 import type { LiveCredentials, WebSocketFactory } from '../socket/webSocketLike';
 import { credentialsOf } from './credentials';
+import {
+  DEFAULT_HEALTHY_AFTER_MS,
+  DEFAULT_INITIAL_DELAY_MS,
+  DEFAULT_JITTER,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_REPLAY_MS,
+  DEFAULT_REPLAY_RATE,
+  DEFAULT_SERVER_SILENCE_MS,
+  type ReconnectSettings,
+} from './reconnectPolicy';
 
 /**
  * An API key or access token: the value, or a function giving it (sync or async), called for every
@@ -41,8 +60,13 @@ export interface TranscribeKeepAlive {
 }
 
 /**
- * Reconnection after a retryable failure (part of the API contract). Accepted and validated, but
- * not implemented yet: this version always makes one connection, and a failure ends the session.
+ * Reconnection after a transient failure (on by default with the defaults below; `reconnect:
+ * false`: one connection, and a failure ends the session). See docs/resilience.md for the policy.
+ *
+ * Retried: dropped connections (1006, 1001, 1011, 1012, 1013…), refused connections, NET-0000,
+ * handshake 5xx/408, 429 (after `Retry-After`), NET-0001 once. Never: 401/403, 400 and other 4xx,
+ * DATA-0000. Audio sent since the last final result is replayed on the new connection, then the
+ * audio that arrived during the outage; raw encodings only (a container cannot resume mid-stream).
  *
  * @example
  * ```ts
@@ -51,14 +75,28 @@ export interface TranscribeKeepAlive {
  * ```
  */
 export interface TranscribeReconnect {
-  /** Connection attempts after the first; an integer >= 0. */
+  /** Retries after a failure, counted since the last healthy connection; an integer >= 0. Default 5. */
   maxAttempts?: number;
-  /** Delay before the first retry (ms, >= 0). */
+  /** Delay before the first retry (ms, >= 0); doubles with each retry. Default 500. */
   initialDelayMs?: number;
-  /** Longest delay between retries (ms, >= 0). */
+  /** Longest delay between retries (ms, >= 0; a `Retry-After` may ask for longer). Default 10000. */
   maxDelayMs?: number;
-  /** Audio kept for replay after a reconnect (ms, >= 0). */
+  /** Most audio kept for replay after a reconnect (ms of audio, >= 0). Default 20000. */
   replayMs?: number;
+  /**
+   * After a reconnect, replayed and backlogged audio goes out at most this many times real time
+   * (Deepgram's ingest limit is 1.25). Finite and > 0, or `Infinity` for no pacing. Default 1.25.
+   */
+  replayRate?: number;
+  /** Fraction (0–1) of each backoff delay that is random. Default 0.3. */
+  jitter?: number;
+  /** A connection open this long (ms, > 0) is healthy: the retry count starts again. Default 5000. */
+  healthyAfterMs?: number;
+  /**
+   * Half-open detection, when `options.interim_results` is true: audio sent for this long (ms, > 0)
+   * without any message from the server means the connection is dead; it is replaced. Default 10000.
+   */
+  serverSilenceMs?: number;
 }
 
 /**
@@ -96,6 +134,24 @@ export interface TranscribeBackpressure {
 export type TranscribeGate = Omit<GateSilenceConfig, 'encoding' | 'sample_rate' | 'channels'>;
 
 /**
+ * Running metering: `Usage` snapshots (`final: false`) during the session, besides the final one.
+ *
+ * @example
+ * ```ts
+ * import { ofType, transcribe } from 'deepgram-rx';
+ * audio$
+ *   .pipe(transcribe({ apiKey, options: { encoding: 'linear16', sample_rate: 16000 }, gate: true, meter: { everyMs: 10000 } }), ofType('Usage'))
+ *   .subscribe((u) => console.log(`${u.final ? 'total' : 'so far'}: ${u.audioSeconds} s billed, ${u.gatedSeconds} s gated`));
+ * ```
+ */
+export interface TranscribeMeter {
+  /** A snapshot every this many ms on the scheduler, from subscription to the end (finite, > 0). */
+  everyMs?: number;
+  /** A snapshot at every emission (errors of this Observable error the session; its completion is ignored). */
+  request$?: Observable<unknown>;
+}
+
+/**
  * Configuration of `transcribe()`. Everything is optional; invalid values throw when
  * `transcribe()` is called.
  *
@@ -123,7 +179,7 @@ export interface TranscribeConfig {
   accessToken?: SecretSource;
   /** KeepAlive during pauses (default: on, `idleMs` 3000); `false`: never send KeepAlive. */
   keepAlive?: TranscribeKeepAlive | false;
-  /** Reconnection (accepted and validated; not implemented yet: see {@link TranscribeReconnect}). */
+  /** Reconnection with replay (see {@link TranscribeReconnect}); default on, `false` turns it off. */
   reconnect?: TranscribeReconnect | false;
   /**
    * After `CloseStream` is sent, how long (ms) to wait for the final results, the `Metadata` and the
@@ -156,6 +212,8 @@ export interface TranscribeConfig {
    * stays on the original audio's timeline. Default: off.
    */
   gate?: TranscribeGate | boolean;
+  /** Running `Usage` snapshots (`final: false`) every `everyMs` and/or on `request$`. Default: only the final `Usage`. */
+  meter?: TranscribeMeter;
 }
 
 /** Bytes per sample of the encodings whose bytes say how long the audio is. */
@@ -195,6 +253,12 @@ export interface SessionSettings {
   readonly bytesPerSecond: number | undefined;
   /** The silence gate's configuration (format from the options), when gating is on. */
   readonly gate: GateSilenceConfig | undefined;
+  /** The reconnect policy, when reconnection is on. */
+  readonly reconnect: ReconnectSettings | undefined;
+  /** Whether `options.interim_results` is true (arms half-open detection). */
+  readonly interimResults: boolean;
+  /** When to emit a running `Usage` snapshot (`meter`), if ever. */
+  readonly meter$: Observable<unknown> | undefined;
 }
 
 function describe(value: unknown): string {
@@ -235,20 +299,51 @@ function keepAliveOf(
   return withKeepAlive({ ...keepAlive, scheduler });
 }
 
-function checkReconnect(reconnect: TranscribeConfig['reconnect']): void {
-  if (reconnect === undefined || reconnect === false) return;
+function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings | undefined {
+  if (option === false) return undefined;
+  // On by default: a dropped connection should not end a live transcription.
+  const reconnect = option ?? {};
   if (typeof reconnect !== 'object' || reconnect === null) {
     throw new TypeError(`transcribe: reconnect must be an object or false, got ${describe(reconnect)}`);
   }
-  checkNumber(
-    'reconnect.maxAttempts',
-    reconnect.maxAttempts,
-    (n) => Number.isInteger(n) && n >= 0,
-    'an integer >= 0',
-  );
-  checkNumber('reconnect.initialDelayMs', reconnect.initialDelayMs, finiteNonNegative, 'finite and >= 0');
-  checkNumber('reconnect.maxDelayMs', reconnect.maxDelayMs, finiteNonNegative, 'finite and >= 0');
-  checkNumber('reconnect.replayMs', reconnect.replayMs, finiteNonNegative, 'finite and >= 0');
+  return {
+    maxAttempts:
+      checkNumber(
+        'reconnect.maxAttempts',
+        reconnect.maxAttempts,
+        (n) => Number.isInteger(n) && n >= 0,
+        'an integer >= 0',
+      ) ?? DEFAULT_MAX_ATTEMPTS,
+    initialDelayMs:
+      checkNumber(
+        'reconnect.initialDelayMs',
+        reconnect.initialDelayMs,
+        finiteNonNegative,
+        'finite and >= 0',
+      ) ?? DEFAULT_INITIAL_DELAY_MS,
+    maxDelayMs:
+      checkNumber('reconnect.maxDelayMs', reconnect.maxDelayMs, finiteNonNegative, 'finite and >= 0') ??
+      DEFAULT_MAX_DELAY_MS,
+    replayMs:
+      checkNumber('reconnect.replayMs', reconnect.replayMs, finiteNonNegative, 'finite and >= 0') ??
+      DEFAULT_REPLAY_MS,
+    replayRate:
+      checkNumber(
+        'reconnect.replayRate',
+        reconnect.replayRate,
+        (n) => n > 0,
+        '> 0 (Infinity for no pacing)',
+      ) ?? DEFAULT_REPLAY_RATE,
+    jitter:
+      checkNumber('reconnect.jitter', reconnect.jitter, (n) => n >= 0 && n <= 1, 'between 0 and 1') ??
+      DEFAULT_JITTER,
+    healthyAfterMs:
+      checkNumber('reconnect.healthyAfterMs', reconnect.healthyAfterMs, finitePositive, 'finite and > 0') ??
+      DEFAULT_HEALTHY_AFTER_MS,
+    serverSilenceMs:
+      checkNumber('reconnect.serverSilenceMs', reconnect.serverSilenceMs, finitePositive, 'finite and > 0') ??
+      DEFAULT_SERVER_SILENCE_MS,
+  };
 }
 
 /** Bytes per second of raw audio in the options' format, or undefined when it cannot be known. */
@@ -281,6 +376,27 @@ function gateOf(gate: TranscribeConfig['gate'], options: LiveOptions): GateSilen
   };
   gateSilence(config); // validates now (throws TypeError/RangeError naming the setting)
   return config;
+}
+
+function meterOf(
+  meter: TranscribeConfig['meter'],
+  scheduler: SchedulerLike,
+): Observable<unknown> | undefined {
+  if (meter === undefined) return undefined;
+  if (typeof meter !== 'object' || meter === null) {
+    throw new TypeError(
+      `transcribe: meter must be an object ({ everyMs, request$ }), got ${describe(meter)}`,
+    );
+  }
+  const everyMs = checkNumber('meter.everyMs', meter.everyMs, finitePositive, 'finite and > 0');
+  if (meter.request$ !== undefined && !isObservable(meter.request$)) {
+    throw new TypeError(`transcribe: meter.request$ must be an Observable, got ${describe(meter.request$)}`);
+  }
+  const triggers = [
+    ...(everyMs === undefined ? [] : [interval(everyMs, scheduler)]),
+    ...(meter.request$ === undefined ? [] : [meter.request$]),
+  ];
+  return triggers.length === 0 ? undefined : merge(...triggers);
 }
 
 /** `http(s)://` → `ws(s)://`: the same endpoint as a WebSocket URL. */
@@ -330,7 +446,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
   if (config.finalize$ !== undefined && !isObservable(config.finalize$)) {
     throw new TypeError(`transcribe: finalize$ must be an Observable, got ${describe(config.finalize$)}`);
   }
-  checkReconnect(config.reconnect);
+  const reconnect = reconnectOf(config.reconnect);
   return {
     url,
     credentials: credentialsOf(config),
@@ -344,5 +460,8 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     drainPollMs,
     bytesPerSecond,
     gate: gateOf(config.gate, options),
+    reconnect,
+    interimResults: options.interim_results === true,
+    meter$: meterOf(config.meter, scheduler),
   };
 }

@@ -26,6 +26,12 @@ export interface NodeWebSocketOptions {
   readonly handshakeTimeoutMs?: number;
   /** The most bytes of a refusal's body to read for its `err_code` (default 16384). */
   readonly maxErrorBodyBytes?: number;
+  /**
+   * Half-open detection: once open, send a WebSocket ping every `heartbeatMs`; a ping still
+   * unanswered when the next one is due terminates the socket (the client sees 1006, which
+   * `transcribe`'s `reconnect` retries). Finite and > 0. Default: off.
+   */
+  readonly heartbeatMs?: number;
   /** Any other `ws` client options (`agent`, `family`, `perMessageDeflate` (default false), …). */
   readonly wsOptions?: Omit<ClientOptions, 'headers' | 'handshakeTimeout' | 'protocol'>;
 }
@@ -68,6 +74,31 @@ function readBody(response: IncomingMessage, limit: number, done: (body: string)
   response.once('error', finish);
 }
 
+/** Pings `socket` every `intervalMs` once open; terminates it when a ping went unanswered. */
+function heartbeat(socket: WebSocket, intervalMs: number): void {
+  let awaitingPong = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  socket.once('open', () => {
+    timer = setInterval(() => {
+      if (awaitingPong) {
+        clearInterval(timer);
+        socket.terminate();
+        return;
+      }
+      awaitingPong = true;
+      try {
+        socket.ping();
+      } catch {
+        // Not open any more: the close event ends the heartbeat.
+      }
+    }, intervalMs);
+  });
+  socket.on('pong', () => {
+    awaitingPong = false;
+  });
+  socket.once('close', () => clearInterval(timer));
+}
+
 /**
  * A {@link WebSocketFactory} over the `ws` package for Node. It sends credentials as the
  * `Authorization` header (`Token KEY` or `Bearer JWT`; or as subprotocols with `auth: 'subprotocol'`)
@@ -90,6 +121,10 @@ function readBody(response: IncomingMessage, limit: number, done: (body: string)
  */
 export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFactory {
   const maxBody = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
+  const heartbeatMs = options.heartbeatMs;
+  if (heartbeatMs !== undefined && !(Number.isFinite(heartbeatMs) && heartbeatMs > 0)) {
+    throw new RangeError(`nodeWebSocket: heartbeatMs must be finite and > 0, got ${String(heartbeatMs)}`);
+  }
   const useHeader = (options.auth ?? 'header') === 'header';
   return ({ url, credentials }) => {
     const headers: Record<string, string> = {};
@@ -121,6 +156,7 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
         socket.terminate();
       });
     });
+    if (heartbeatMs !== undefined) heartbeat(socket, heartbeatMs);
     const like: WebSocketLike = socket;
     return like;
   };

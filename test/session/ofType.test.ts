@@ -14,7 +14,9 @@ const usage: LiveEvent = {
   idleSeconds: 3,
   connections: 1,
   audioBytes: 32000,
+  gatedSeconds: 0,
   wallSeconds: 4,
+  final: true,
   closeTimedOut: false,
 };
 const unknown: LiveEvent = { type: 'Unknown', raw: { type: 'ConfigureSuccess' } };

@@ -185,9 +185,13 @@ it('after the audio completes sends CloseStream, emits the remaining Results, th
         idleSeconds: 0,
         connections: 1,
         audioBytes: 640,
+        gatedSeconds: 0,
         billedSeconds: 0.02,
         wallSeconds: 0.041,
+        final: true,
         closeTimedOut: false,
+        mismatchSeconds: 0,
+        reconciled: true,
       },
     });
   });

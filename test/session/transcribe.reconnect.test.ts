@@ -1,0 +1,441 @@
+/**
+ * transcribe() with `reconnect`, in virtual time against the fake Deepgram: the backoff schedule,
+ * what is retried, the replay of audio not yet final, pacing, gaps, half-open detection.
+ */
+import { NEVER, type Observable } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import type { LiveEvent } from '../../src/session/liveEvent';
+import { transcribe } from '../../src/session/transcribe';
+import type { TranscribeConfig } from '../../src/session/transcribeConfig';
+import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
+import { fakeResults } from '../../src/testing/fakeMessages';
+import { audioTimes, brief, briefed, fills } from './reconnectSupport';
+import { chunk, OPTIONS, testScheduler, URL } from './transcribeSupport';
+
+let scheduler: TestScheduler;
+
+beforeEach(() => {
+  scheduler = testScheduler();
+});
+
+const RECONNECT = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000, jitter: 0, replayRate: Infinity };
+
+function config(server: FakeDeepgram, extra: Partial<TranscribeConfig> = {}): TranscribeConfig {
+  return {
+    url: URL,
+    options: OPTIONS,
+    webSocket: server.factory,
+    scheduler,
+    keepAlive: false,
+    reconnect: RECONNECT,
+    ...extra,
+  };
+}
+
+/** 100 ms chunks at 0, 100, 200, …; chunk i is filled with i + 1. */
+function audio(count: number, complete = false): { marble: string; values: Record<string, Uint8Array> } {
+  const names = 'abcdefghij'.slice(0, count).split('');
+  const values = Object.fromEntries(names.map((name, i) => [name, chunk(100, i + 1)]));
+  return { marble: names.join(' 99ms ') + (complete ? '|' : ''), values };
+}
+
+/** Every event with its virtual time, as {@link brief} summaries; the error as `{ error }`. */
+function record(events$: Observable<LiveEvent>): Array<[number, unknown]> {
+  const seen: Array<[number, unknown]> = [];
+  events$.subscribe({
+    next: (event) => seen.push([scheduler.now(), brief(event)]),
+    error: (error: unknown) => seen.push([scheduler.now(), { error }]),
+  });
+  return seen;
+}
+
+const reconnecting = (attempt: number, delayMs: number, kind: string): unknown =>
+  expect.objectContaining({ type: 'Reconnecting', attempt, delayMs, kind });
+
+it('retries a refused handshake with exponential backoff, then gives up after maxAttempts', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ expectObservable }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.failHandshake(503) });
+    expectObservable(briefed(NEVER.pipe(transcribe(config(server))))).toBe('a 99ms b 199ms c 399ms (e|)', {
+      a: reconnecting(1, 100, 'http'),
+      b: reconnecting(2, 200, 'http'),
+      c: reconnecting(3, 400, 'http'),
+      e: expect.objectContaining({ error: 'LiveError', kind: 'http', status: 503 }),
+    });
+  });
+  expect(server.connections).toHaveLength(4);
+});
+
+it('waits for the Retry-After of a 429 before the next attempt', () => {
+  scheduler.run(({ expectObservable }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.failHandshake(429, { headers: { 'retry-after': '2' } });
+      },
+    });
+    expectObservable(briefed(NEVER.pipe(transcribe(config(server)))), '^ 3000ms !').toBe('a 1999ms o', {
+      a: reconnecting(1, 2000, 'rate-limit'),
+      o: { type: 'Open', attempt: 2 },
+    });
+  });
+});
+
+it('does not retry a 401', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ expectObservable }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.failHandshake(401) });
+    expectObservable(briefed(NEVER.pipe(transcribe(config(server))))).toBe('(e|)', {
+      e: expect.objectContaining({ error: 'LiveError', kind: 'auth', status: 401 }),
+    });
+  });
+  expect(server.connections).toHaveLength(1);
+});
+
+it('does not retry a 1008 DATA-0000 close', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1008, 'DATA-0000', 50) });
+    const { marble, values } = audio(1);
+    expectObservable(briefed(cold(marble, values).pipe(transcribe(config(server))))).toBe('o 49ms (e|)', {
+      o: { type: 'Open', attempt: 1 },
+      e: expect.objectContaining({ error: 'LiveError', kind: 'bad-audio', code: 'DATA-0000' }),
+    });
+  });
+  expect(server.connections).toHaveLength(1);
+});
+
+it('reconnects once after NET-0001, reports the starved KeepAlive, and ends on a second NET-0001', () => {
+  const seen: Array<[number, unknown]> = [];
+  let message = '';
+  scheduler.run(() => {
+    const server = fakeDeepgram({ scheduler, idleTimeoutMs: 1000 });
+    NEVER.pipe(transcribe(config(server))).subscribe({
+      next: (e) => {
+        if (e.type !== 'Metadata') seen.push([scheduler.now(), brief(e)]);
+        if (e.type === 'Reconnecting') message = e.error.message;
+      },
+      error: (error: unknown) => seen.push([scheduler.now(), { error }]),
+    });
+  });
+  expect(seen).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [1000, reconnecting(1, 100, 'timeout')],
+    [1100, { type: 'Open', attempt: 2 }],
+    [2100, { error: expect.objectContaining({ kind: 'timeout', code: 'NET-0001' }) }],
+  ]);
+  expect(message).toMatch(/^KeepAlive was starved/);
+});
+
+it('replays the audio sent since the last final result, then the audio of the outage, on the new connection', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+      },
+    });
+    const { marble, values } = audio(5);
+    cold(marble, values)
+      .pipe(transcribe(config(server)))
+      .subscribe();
+  });
+  expect(fills(server.connections[0])).toEqual([1, 2, 3]);
+  expect(fills(server.connections[1])).toEqual([2, 3, 4, 5]);
+  expect(audioTimes(server.connections[1])).toEqual([350, 350, 350, 400]);
+});
+
+it('rebases the new connection’s timestamps onto the original audio', () => {
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+        else c.emit(fakeResults({ transcript: 'two three', start: 0, duration: 0.2 }), 100);
+      },
+    });
+    const { marble, values } = audio(5);
+    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+  });
+  expect(seen.filter(([, e]) => (e as { type: string }).type === 'Results')).toEqual([
+    [150, { type: 'Results', final: true, start: 0, duration: 0.1, words: [['one', 0, 0.1]] }],
+    [
+      450,
+      {
+        type: 'Results',
+        final: true,
+        start: 0.1,
+        duration: 0.2,
+        words: [
+          ['two', 0.1, 0.2],
+          ['three', 0.2, 0.3],
+        ],
+      },
+    ],
+  ]);
+});
+
+it('does not emit again a word that was final before the drop when the replay repeats it', () => {
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0)
+          c.emit(fakeResults({ transcript: 'hello', start: 0, duration: 0.15 }), 150).drop(250);
+        else c.emit(fakeResults({ transcript: 'lo world', start: 0, duration: 0.1 }), 100);
+      },
+    });
+    const { marble, values } = audio(5);
+    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+  });
+  const words = seen.flatMap(([, e]) => (e as { words?: unknown[] }).words ?? []);
+  expect(words).toEqual([
+    ['hello', 0, 0.15],
+    ['world', 0.15, 0.2],
+  ]);
+});
+
+it('paces the replay and the backlog at replayRate times real time', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+      },
+    });
+    const { marble, values } = audio(7);
+    cold(marble, values)
+      .pipe(transcribe(config(server, { reconnect: { ...RECONNECT, replayRate: 1.25 } })))
+      .subscribe();
+  });
+  // b, c (replay), d (outage) 80 ms apart; e, f, g arrived while the paced backlog went out: they wait their turn.
+  expect(audioTimes(server.connections[1])).toEqual([350, 430, 510, 590, 670, 750]);
+  expect(fills(server.connections[1])).toEqual([2, 3, 4, 5, 6, 7]);
+});
+
+it('drops the oldest audio when the outage outgrows maxBufferBytes, and names the lost span in a Gap', () => {
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 50).drop(60);
+        if (c.index === 1) c.failHandshake(503);
+      },
+    });
+    const { marble, values } = audio(4);
+    seen = record(cold(marble, values).pipe(transcribe(config(server, { maxBufferBytes: 6400 }))));
+  });
+  expect(seen.filter(([, e]) => (e as { type: string }).type !== 'Results')).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [60, reconnecting(1, 100, 'network')],
+    [160, reconnecting(2, 200, 'http')],
+    [360, { type: 'Gap', from: 0.1, to: 0.2, reason: expect.stringContaining('outage buffer full') }],
+    [360, { type: 'Open', attempt: 3 }],
+  ]);
+  expect(fills(server.connections[2])).toEqual([3, 4]);
+});
+
+it('treats a server silent for serverSilenceMs while audio goes out as dead, when interim results were asked for', () => {
+  const seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler });
+    const { marble, values } = audio(1);
+    const settings = config(server, {
+      options: { ...OPTIONS, interim_results: true },
+      reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
+    });
+    const sub = cold(marble, values)
+      .pipe(transcribe(settings))
+      .subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
+    scheduler.schedule(() => sub.unsubscribe(), 1500);
+  });
+  expect(seen).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [1000, reconnecting(1, 100, 'network')],
+    [1100, { type: 'Open', attempt: 2 }],
+  ]);
+  expect(server.connections[0]?.closed?.by).toBe('client');
+  expect(fills(server.connections[1])).toEqual([1]);
+});
+
+it('does not count a silent server as dead during a pause when its results nearly reach the audio sent', () => {
+  const seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) =>
+        c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.05, is_final: false }), 50),
+    });
+    const { marble, values } = audio(1);
+    const settings = config(server, {
+      options: { ...OPTIONS, interim_results: true },
+      reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
+    });
+    const sub = cold(marble, values)
+      .pipe(transcribe(settings))
+      .subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
+    scheduler.schedule(() => sub.unsubscribe(), 5000);
+  });
+  expect(seen.map(([, e]) => (e as { type: string }).type)).toEqual(['Open', 'Results']);
+});
+
+it('does not watch for a silent server without interim results', () => {
+  const seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({ scheduler });
+    const { marble, values } = audio(1);
+    const events$ = cold(marble, values).pipe(
+      transcribe(config(server, { reconnect: { ...RECONNECT, serverSilenceMs: 1000 } })),
+    );
+    const sub = events$.subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
+    scheduler.schedule(() => sub.unsubscribe(), 5000);
+  });
+  expect(seen).toEqual([[0, { type: 'Open', attempt: 1 }]]);
+});
+
+it('fails with a LiveError that explains why when container audio (no raw encoding) cannot resume', () => {
+  let error: unknown;
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({ scheduler, onConnection: (c) => c.drop(50) });
+    const { marble, values } = audio(1);
+    cold(marble, values)
+      .pipe(transcribe(config(server, { options: {} })))
+      .subscribe({ error: (e: unknown) => (error = e) });
+  });
+  expect(error).toMatchObject({ name: 'LiveError', kind: 'network', closeCode: 1006 });
+  expect((error as Error).message).toMatch(/cannot resume mid-stream/);
+});
+
+it('retries container audio as long as none of it was sent', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.failHandshake(503);
+      },
+    });
+    const { marble, values } = audio(2);
+    cold(marble, values)
+      .pipe(transcribe(config(server, { options: {} })))
+      .subscribe();
+  });
+  expect(fills(server.connections[1])).toEqual([1, 2]);
+});
+
+it('sends CloseStream again after the replay when the drop came after the audio ended', () => {
+  let server!: FakeDeepgram;
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      closeStream: 'ignore',
+      onConnection: (c) => {
+        if (c.index === 0) c.drop(50);
+        else c.emitMetadata(200).close(1000, '', 200);
+      },
+    });
+    const { marble, values } = audio(1, true);
+    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+  });
+  const second = server.connections[1]?.sent.map((frame) => frame.type);
+  expect(second).toEqual(['binary', 'text']);
+  expect(server.connections[1]?.textFrames).toEqual(['{"type":"CloseStream"}']);
+  expect(seen[seen.length - 1]).toEqual([350, { type: 'Usage', connections: 2, audioBytes: 6400 }]);
+});
+
+it('starts counting attempts again once a connection stayed open for healthyAfterMs', () => {
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(() => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        const dropAt = [600, 100, 600][c.index];
+        if (dropAt !== undefined) c.drop(dropAt);
+      },
+    });
+    seen = record(
+      NEVER.pipe(transcribe(config(server, { reconnect: { ...RECONNECT, healthyAfterMs: 500 } }))),
+    );
+  });
+  expect(seen.filter(([, e]) => (e as { type: string }).type === 'Reconnecting')).toEqual([
+    [600, reconnecting(1, 100, 'network')],
+    [800, reconnecting(2, 200, 'network')],
+    [1600, reconnecting(1, 100, 'network')],
+  ]);
+});
+
+it('calls the apiKey supplier again for every connection attempt', () => {
+  let server!: FakeDeepgram;
+  let calls = 0;
+  scheduler.run(() => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.drop(10);
+      },
+    });
+    NEVER.pipe(transcribe(config(server, { apiKey: () => `key-${++calls}` }))).subscribe();
+  });
+  expect(server.connections.map((c) => c.credentials?.secret)).toEqual(['key-1', 'key-2']);
+});
+
+it('names the audio that no longer fitted the replay ring (replayMs) in a Gap before the next Open', () => {
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => (c.index === 0 ? c.drop(350) : undefined) });
+    const { marble, values } = audio(4);
+    seen = record(
+      cold(marble, values).pipe(transcribe(config(server, { reconnect: { ...RECONNECT, replayMs: 200 } }))),
+    );
+  });
+  expect(seen).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [350, reconnecting(1, 100, 'network')],
+    [450, { type: 'Gap', from: 0, to: 0.2, reason: expect.stringContaining('replayMs') }],
+    [450, { type: 'Open', attempt: 2 }],
+  ]);
+  expect(fills(server.connections[1])).toEqual([3, 4]);
+});
+
+it('rebases UtteranceEnd and SpeechStarted of the new connection onto the original audio', () => {
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+        else
+          c.emit({ type: 'SpeechStarted', channel: [0], timestamp: 0.05 }, 50).emit(
+            { type: 'UtteranceEnd', channel: [0, 1], last_word_end: 0.15 },
+            60,
+          );
+      },
+    });
+    const { marble, values } = audio(3);
+    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+  });
+  expect(
+    seen.filter(([, e]) => ['SpeechStarted', 'UtteranceEnd'].includes((e as { type: string }).type)),
+  ).toEqual([
+    [400, { type: 'SpeechStarted', channel: [0], timestamp: 0.15 }],
+    [410, { type: 'UtteranceEnd', channel: [0, 1], last_word_end: 0.25 }],
+  ]);
+});
+
+it.each([
+  ['replayRate 0', { replayRate: 0 }],
+  ['jitter above 1', { jitter: 1.5 }],
+  ['healthyAfterMs 0', { healthyAfterMs: 0 }],
+  ['serverSilenceMs below 0', { serverSilenceMs: -1 }],
+])('throws a RangeError at call time for %s', (_name, reconnect) => {
+  expect(() => transcribe({ url: URL, options: OPTIONS, reconnect })).toThrow(RangeError);
+});
