@@ -1,0 +1,285 @@
+/**
+ * Session path: nanoseconds per audio chunk from `subject.next(chunk)` through `transcribe` (its
+ * `withKeepAlive`, outbox, usage meter, timeline and `liveSocket`) to `socket.send`, on an
+ * in-memory WebSocket that only counts frames, next to calling `send` on that socket directly (what
+ * a raw loop does per chunk). 1,000,000 chunks of 3,200 B per round; isolates the library's own
+ * per-chunk cost from ws and the kernel, which the scale bench includes.
+ *
+ *   node bench/run.mjs session [--quick]
+ */
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { Observable, Subject, type Subscriber } from 'rxjs';
+import { transcribe } from '../src/session/transcribe';
+import type { WebSocketLike, WebSocketLikeEventMap } from '../src/socket/webSocketLike';
+import { markdownTable, parseFlags, publish } from './lib/report';
+import { fmt, median } from './lib/stats';
+
+const flags = parseFlags(process.argv.slice(2));
+const QUICK = flags.get('quick') === true;
+const CHUNKS = QUICK ? 200_000 : 1_000_000;
+const WARM_UP_ROUNDS = 2;
+const ROUNDS = QUICK ? 3 : 7;
+const CHUNK = new Uint8Array(3200);
+
+type Listener = (event: unknown) => void;
+
+/** A WebSocket that opens on the next turn of the event loop and counts what it is sent. */
+class MemorySocket implements WebSocketLike {
+  binaryType = 'arraybuffer';
+  readyState = 0;
+  bufferedAmount = 0;
+  protocol = '';
+  binary = 0;
+  text = 0;
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  constructor() {
+    setImmediate(() => {
+      this.readyState = 1;
+      this.emit('open', {});
+    });
+  }
+
+  send(data: string | ArrayBufferView): void {
+    if (typeof data === 'string') this.text++;
+    else this.binary++;
+  }
+
+  close(): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    queueMicrotask(() => this.emit('close', { code: 1000, reason: '' }));
+  }
+
+  addEventListener<K extends keyof WebSocketLikeEventMap>(
+    type: K,
+    listener: (e: WebSocketLikeEventMap[K]) => void,
+  ): void {
+    let set = this.listeners.get(type);
+    if (set === undefined) this.listeners.set(type, (set = new Set()));
+    set.add(listener as Listener);
+  }
+
+  removeEventListener<K extends keyof WebSocketLikeEventMap>(
+    type: K,
+    listener: (e: WebSocketLikeEventMap[K]) => void,
+  ): void {
+    this.listeners.get(type)?.delete(listener as Listener);
+  }
+
+  private emit(type: string, event: unknown): void {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) listener(event);
+  }
+}
+
+let minorGcs = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minorGcs++;
+  }
+});
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+interface Pass {
+  ns: number;
+  minorGcs: number;
+}
+
+/** The floor: a raw loop's per-chunk work, `if (open) socket.send(chunk)`. */
+async function direct(): Promise<Pass> {
+  const socket = new MemorySocket();
+  await new Promise((resolve) => setImmediate(resolve));
+  const gcsBefore = minorGcs;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < CHUNKS; i++) if (socket.readyState === 1) socket.send(CHUNK);
+  const ns = Number(process.hrtime.bigint() - start) / CHUNKS;
+  if (socket.binary !== CHUNKS) throw new Error(`direct: ${socket.binary} frames sent`);
+  await settle(); // GC entries are delivered asynchronously
+  return { ns, minorGcs: minorGcs - gcsBefore };
+}
+
+/** An audio source and the function that pushes a chunk into it. */
+interface Source {
+  audio$: Observable<Uint8Array>;
+  push: (chunk: Uint8Array) => void;
+}
+
+/** A cold Observable whose subscriber is kept: `push` is `subscriber.next`. */
+function observableSource(): Source {
+  let sink: Subscriber<Uint8Array> | undefined;
+  return {
+    audio$: new Observable<Uint8Array>((subscriber) => {
+      sink = subscriber;
+    }),
+    push: (chunk) => sink!.next(chunk),
+  };
+}
+
+function subjectSource(): Source {
+  const subject = new Subject<Uint8Array>();
+  return { audio$: subject, push: (chunk) => subject.next(chunk) };
+}
+
+async function session(makeSource: () => Source): Promise<Pass> {
+  let socket: MemorySocket | undefined;
+  const { audio$, push } = makeSource();
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const subscription = audio$
+    .pipe(
+      transcribe({
+        url: 'ws://127.0.0.1:9/v1/listen',
+        apiKey: 'bench-key',
+        options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
+        webSocket: () => (socket = new MemorySocket()),
+        reconnect: false,
+      }),
+    )
+    .subscribe({
+      next: (event) => {
+        if (event.type === 'Open') opened();
+      },
+      error: (error: unknown) => {
+        throw error;
+      },
+    });
+  await open;
+  const gcsBefore = minorGcs;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < CHUNKS; i++) push(CHUNK);
+  const ns = Number(process.hrtime.bigint() - start) / CHUNKS;
+  if (socket?.binary !== CHUNKS) throw new Error(`transcribe: ${socket?.binary} frames sent`);
+  await settle(); // GC entries are delivered asynchronously
+  subscription.unsubscribe();
+  return { ns, minorGcs: minorGcs - gcsBefore };
+}
+
+const MEMORY_SESSIONS = QUICK ? 200 : 2000;
+
+/** Heap per open session (bytes), after one chunk went through each, with a forced GC. */
+async function heapPerSession(makeSource: (() => Source) | 'direct', gc: () => void): Promise<number> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const keep: { unsubscribe(): void }[] = [];
+  const sockets: MemorySocket[] = [];
+  const pushes: ((chunk: Uint8Array) => void)[] = [];
+  for (let i = 0; i < MEMORY_SESSIONS; i++) {
+    if (makeSource === 'direct') {
+      const socket = new MemorySocket();
+      sockets.push(socket);
+      pushes.push((chunk) => socket.readyState === 1 && socket.send(chunk));
+      continue;
+    }
+    const { audio$, push } = makeSource();
+    pushes.push(push);
+    keep.push(
+      audio$
+        .pipe(
+          transcribe({
+            url: 'ws://127.0.0.1:9/v1/listen',
+            apiKey: 'bench-key',
+            options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
+            webSocket: () => {
+              const socket = new MemorySocket();
+              sockets.push(socket);
+              return socket;
+            },
+            reconnect: false,
+          }),
+        )
+        .subscribe(),
+    );
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const push of pushes) push(CHUNK);
+  await settle();
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / MEMORY_SESSIONS;
+  const sent = sockets.reduce((n, socket) => n + socket.binary, 0);
+  if (sent !== MEMORY_SESSIONS) throw new Error(`${sent} chunks sent by ${MEMORY_SESSIONS} sessions`);
+  for (const subscription of keep) subscription.unsubscribe();
+  return bytes;
+}
+
+async function main(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run node with --expose-gc');
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const candidates: [string, () => Promise<Pass>][] = [
+    ['socket.send directly (floor)', direct],
+    ['transcribe, Observable source (subscriber.next → … → socket.send)', () => session(observableSource)],
+    ['transcribe, Subject source (subject.next → … → socket.send)', () => session(subjectSource)],
+  ];
+  const samples = new Map<string, Pass[]>(candidates.map(([name]) => [name, []]));
+  for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
+    for (const [name, run] of candidates) {
+      gc();
+      const pass = await run();
+      if (round >= WARM_UP_ROUNDS) samples.get(name)!.push(pass);
+    }
+  }
+  gcObserver.disconnect();
+  // Memory: a warm-up pass of each (compiles the code, loads lazy modules), then the measured ones.
+  const heap: number[] = [];
+  for (const source of ['direct', observableSource, subjectSource] as const) {
+    await heapPerSession(source, gc);
+    heap.push(await heapPerSession(source, gc));
+  }
+  const floor = median(samples.get(candidates[0]![0])!.map((p) => p.ns));
+  const rows = candidates.map(([name], index) => {
+    const passes = samples.get(name)!;
+    const ns = median(passes.map((p) => p.ns));
+    return {
+      name,
+      nsPerChunk: ns,
+      min: Math.min(...passes.map((p) => p.ns)),
+      max: Math.max(...passes.map((p) => p.ns)),
+      overFloorNs: ns - floor,
+      minorGcsPerPass: median(passes.map((p) => p.minorGcs)),
+      heapBytesPerSession: heap[index]!,
+    };
+  });
+  const table = markdownTable(
+    [
+      'path',
+      'ns / chunk (median)',
+      'min–max',
+      'ns over the floor',
+      'minor GCs / pass',
+      'heap / open session',
+    ],
+    rows.map((r) => [
+      r.name,
+      fmt(r.nsPerChunk, 1),
+      `${fmt(r.min, 1)}–${fmt(r.max, 1)}`,
+      fmt(r.overFloorNs, 1),
+      fmt(r.minorGcsPerPass, 0),
+      `${fmt(r.heapBytesPerSession / 1024, 1)} KB`,
+    ]),
+  );
+  publish('session', flags, {
+    config: {
+      chunks: CHUNKS,
+      chunkBytes: CHUNK.length,
+      rounds: ROUNDS,
+      warmUpRounds: WARM_UP_ROUNDS,
+      memorySessions: MEMORY_SESSIONS,
+    },
+    tables: {
+      session:
+        `${table}\n\n${CHUNKS.toLocaleString('en-US')} chunks of ${CHUNK.length} B per pass on an in-memory ` +
+        `WebSocket (no ws, no kernel), median of ${ROUNDS} alternating rounds after ${WARM_UP_ROUNDS} warm-up rounds. ` +
+        `Heap / open session: ${MEMORY_SESSIONS.toLocaleString('en-US')} sessions open at once, one chunk sent by ` +
+        `each, after a forced GC (the in-memory socket and the source included). rxjs resolves to its ES5 ` +
+        `CommonJS build in Node, whose Subject.next allocates an iterator and a closure per call: the ` +
+        `scale bench feeds transcribe from an Observable.`,
+    },
+    rows,
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
