@@ -14,6 +14,8 @@ test('README.md starts with the command that runs the main job and the test comm
   const head = readFileSync(join(root, 'README.md'), 'utf8').split('\n').slice(0, 8).join('\n');
   expect(head).toContain('npm ci && npm start');
   expect(head).toContain('npm test');
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   expect(pkg.scripts.start).toContain('transcribe samples/pauses-16k.wav');
 });

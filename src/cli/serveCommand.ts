@@ -25,8 +25,7 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
   };
   let recognizer;
   try {
-    recognizer =
-      args.script === undefined ? undefined : loadRecognizerOrThrow(args.script);
+    recognizer = args.script === undefined ? undefined : loadRecognizerOrThrow(args.script);
   } catch (error) {
     return fail(error);
   }

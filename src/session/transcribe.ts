@@ -62,7 +62,7 @@ export type {
  *   The API key or token never appears in an event, an error or a URL.
  * - Teardown: unsubscribing (or any end) closes the socket (1000, without `CloseStream`), and
  *   leaves no timer or listener behind.
- * - Reconnection (`reconnect`, on by default, `false` turns it off; see docs/resilience.md): after a transient failure
+ * - Reconnection (`reconnect`, off by default, `reconnect: {}` for the defaults; see docs/resilience.md): after a transient failure
  *   (dropped or refused connection, 1011 NET-0000, 1012/1013, handshake 5xx, 429 after its
  *   `Retry-After`, NET-0001 once) the session emits `Reconnecting` (`attempt`, `delayMs`, `error`),
  *   waits with exponential backoff and jitter on the scheduler, calls the credential supplier again

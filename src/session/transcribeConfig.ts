@@ -60,8 +60,8 @@ export interface TranscribeKeepAlive {
 }
 
 /**
- * Reconnection after a transient failure (on by default with the defaults below; `reconnect:
- * false`: one connection, and a failure ends the session). See docs/resilience.md for the policy.
+ * Reconnection after a transient failure (`reconnect: {}` turns it on with the defaults; absent or
+ * `false`: one connection, and a failure ends the session). See docs/resilience.md for the policy.
  *
  * Retried: dropped connections (1006, 1001, 1011, 1012, 1013…), refused connections, NET-0000,
  * handshake 5xx/408, 429 (after `Retry-After`), NET-0001 once. Never: 401/403, 400 and other 4xx,
@@ -179,7 +179,7 @@ export interface TranscribeConfig {
   accessToken?: SecretSource;
   /** KeepAlive during pauses (default: on, `idleMs` 3000); `false`: never send KeepAlive. */
   keepAlive?: TranscribeKeepAlive | false;
-  /** Reconnection with replay (see {@link TranscribeReconnect}); default on, `false` turns it off. */
+  /** Reconnection with replay (see {@link TranscribeReconnect}); default off (`{}` for the defaults). */
   reconnect?: TranscribeReconnect | false;
   /**
    * After `CloseStream` is sent, how long (ms) to wait for the final results, the `Metadata` and the
@@ -300,9 +300,8 @@ function keepAliveOf(
 }
 
 function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings | undefined {
-  if (option === false) return undefined;
-  // On by default: a dropped connection should not end a live transcription.
-  const reconnect = option ?? {};
+  if (option === undefined || option === false) return undefined;
+  const reconnect = option;
   if (typeof reconnect !== 'object' || reconnect === null) {
     throw new TypeError(`transcribe: reconnect must be an object or false, got ${describe(reconnect)}`);
   }

@@ -27,7 +27,10 @@ async function failing(
   audio$ = concat(of(silence(100)), NEVER),
 ): Promise<{ result: Outcome; error: LiveError }> {
   const result = await outcome(
-    audio$.pipe(transcribe({ apiKey: KEY, options: PCM, webSocket: nodeWebSocket(), ...config })),
+    // One connection: these tests are about how each failure is reported (retries: resilience tests).
+    audio$.pipe(
+      transcribe({ apiKey: KEY, options: PCM, webSocket: nodeWebSocket(), reconnect: false, ...config }),
+    ),
   );
   expect(visibleText(result)).not.toContain(KEY);
   expect(result.error).toBeInstanceOf(LiveError);
