@@ -55,7 +55,9 @@ export type {
  *   results and the `Metadata` are emitted, and when the server closes (1000) a final `Usage`,
  *   then completion. If the server has not closed `closeTimeoutMs` (default 10000) after
  *   `CloseStream` went out, the session emits `Usage` with `closeTimedOut: true`, completes and
- *   closes the socket.
+ *   closes the socket. The final `Usage` (`final: true`) is reconciled with the server's
+ *   `Metadata.duration` (`reconciled`, `mismatchSeconds`); with `meter` (`everyMs` or `request$`)
+ *   the session also emits running `Usage` snapshots (`final: false`) on the scheduler.
  * - Errors: a failed handshake or a close other than 1000 errors the stream with a `LiveError`
  *   (`auth`, `rate-limit`, `http`, `timeout`, `bad-audio`, `network`, `protocol`); so does a server
  *   close (1000) before `CloseStream`. An error of the audio or of `finalize$` is passed on as is.
