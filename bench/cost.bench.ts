@@ -12,6 +12,7 @@
  *   node bench/run.mjs cost [--quick]
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import WebSocket from 'ws';
 import { parseWav, type WavFormat } from '../src/audio/wavHeader';
@@ -20,6 +21,9 @@ import { bytesPerSample, rmsDbfs, sumOfSquares } from '../src/protocol/audioForm
 import { startEmulator, type Emulator } from '../src/server';
 import { markdownTable, parseFlags, publish } from './lib/report';
 import { fmt, median } from './lib/stats';
+
+/** The project's shared recordings, beside the repository (npm run bench runs in its root). */
+const SHARED = resolve('../shared');
 
 const flags = parseFlags(process.argv.slice(2));
 const CHUNK_MS = 20;
@@ -44,7 +48,7 @@ interface AudioCase {
 
 /** Words of the recorded Deepgram Results for one audio file (the fixtures' `audio` field). */
 function recordedWords(audio: string): Word[] {
-  const dir = '/work/shared/fixtures/deepgram-recorded';
+  const dir = resolve(SHARED, 'fixtures/deepgram-recorded');
   const seen = new Map<string, Word>();
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.json')) continue;
@@ -70,14 +74,14 @@ const CASES: AudioCase[] = [
   },
   {
     name: 'preamble-rest.wav',
-    path: '/work/shared/audio/preamble-rest.wav',
+    path: resolve(SHARED, 'audio/preamble-rest.wav'),
     words: [],
     wordsNote: 'none known',
     speech: 'energy',
   },
   {
     name: 'preamble-websocket.wav',
-    path: '/work/shared/audio/preamble-websocket.wav',
+    path: resolve(SHARED, 'audio/preamble-websocket.wav'),
     words: recordedWords('preamble-websocket.wav'),
     wordsNote: 'recorded Deepgram results (a sample)',
     speech: 'energy',

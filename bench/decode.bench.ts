@@ -1,13 +1,13 @@
 /**
  * Decode throughput: `decodeServerMessage` on real Deepgram `Results` (the recorded fixtures in
- * /work/shared/fixtures/deepgram-recorded, `response` field, as the text frames Deepgram sent) per
+ * ../shared/fixtures/deepgram-recorded beside the repository, `response` field, as the text frames Deepgram sent) per
  * second, next to `JSON.parse` alone (the floor) and to the io-ts codec without the hand-written
  * guard (`JSON.parse` + `Results.decode`), in the same process, alternating rounds.
  *
  *   node bench/run.mjs decode [--quick]
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeServerMessage } from '../src/protocol/decode';
 import { Results } from '../src/protocol/messages';
@@ -19,7 +19,7 @@ const QUICK = flags.get('quick') === true;
 const FIXTURES =
   typeof flags.get('fixtures') === 'string'
     ? (flags.get('fixtures') as string)
-    : '/work/shared/fixtures/deepgram-recorded';
+    : resolve('../shared/fixtures/deepgram-recorded'); // npm run bench runs in the repository root
 const MESSAGES_PER_ROUND = QUICK ? 100_000 : 200_000;
 const WARM_UP_ROUNDS = 2;
 const ROUNDS = QUICK ? 3 : 9;

@@ -6,6 +6,8 @@
 import { DeepgramClient, type listen } from '@deepgram/sdk';
 import { scriptRecognizer } from '../../src/server/engine';
 import { NET0001_REASON, startEmulator, type Emulator } from '../../src/server';
+import { join } from 'node:path';
+import { SHARED_AUDIO } from '../audio/wavBytes';
 import { checkServerFrame, chunks, sleep, wavData } from './support';
 
 type SdkSocket = Awaited<ReturnType<DeepgramClient['listen']['v1']['connect']>>;
@@ -16,7 +18,7 @@ type SdkMessage =
   | listen.ListenV1SpeechStarted;
 
 const KEY = 'sdk-test-key';
-const AUDIO = wavData('/work/shared/audio/testing-websocket.wav');
+const AUDIO = wavData(join(SHARED_AUDIO, 'testing-websocket.wav'));
 
 let emulator: Emulator;
 
