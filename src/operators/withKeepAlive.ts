@@ -1,19 +1,10 @@
 import {
-  AsyncSubject,
   asyncScheduler,
-  defer,
-  filter,
-  map,
-  mergeWith,
-  repeat,
-  startWith,
-  Subject,
-  switchMap,
-  takeUntil,
-  tap,
-  timer,
+  Observable,
   type OperatorFunction,
+  type SchedulerAction,
   type SchedulerLike,
+  type Subscription,
 } from 'rxjs';
 import { KEEP_ALIVE, type Frame } from '../protocol/frames';
 
@@ -33,7 +24,8 @@ export interface KeepAliveConfig {
   scheduler?: SchedulerLike;
 }
 
-const DEFAULT_IDLE_MS = 3000;
+/** Default `idleMs` of {@link withKeepAlive}. */
+export const DEFAULT_KEEP_ALIVE_IDLE_MS = 3000;
 /** Deepgram closes a socket that receives nothing for 10 s (NET-0001); every delay must stay below it. */
 const SERVER_WINDOW_MS = 10000;
 
@@ -70,13 +62,15 @@ function checkDelay(name: 'idleMs' | 'intervalMs', value: unknown): number {
  * - `idleMs` and `intervalMs` must be finite, > 0 and < 10000 (the server's window); otherwise this
  *   function throws a `RangeError` when called, before anything is subscribed.
  *
- * Design (cheap per chunk): a chunk only records `scheduler.now()`; it allocates nothing of its own
- * and touches no timer. A single self-re-arming `timer` (`defer` + `repeat`) waits until the deadline
- * computed from the last chunk or KeepAlive; when it fires and audio came in the meantime, it re-arms
- * for the remaining time instead of emitting. Only the first chunk after a KeepAlive re-arms it
- * (through `switchMap`), because that chunk can move the deadline earlier when
- * `intervalMs > idleMs`. A wall clock that steps backwards is clamped, so a KeepAlive is never
- * postponed by more than one period.
+ * Design (cheap per chunk, small per subscription): one Observable that subscribes the audio and
+ * keeps one scheduled action. A chunk only records `scheduler.now()`; it allocates nothing and touches
+ * no timer. The action fires at the deadline it was armed for and either emits a KeepAlive and
+ * re-arms itself for `intervalMs`, or (audio came in the meantime) re-arms itself for the remaining
+ * time. Only the first chunk after a KeepAlive replaces the action, because that chunk can move the
+ * deadline earlier when `intervalMs > idleMs`. A wall clock that steps backwards is clamped, so a
+ * KeepAlive is never postponed by more than one period. (This operator runs for every chunk of every
+ * session, so it is written as one subscriber rather than composed from ~10 RxJS operators: that
+ * took it from ~11 KB to ~2 KB per subscription; see docs/benchmarks.md.)
  *
  * @param config - `idleMs` (default 3000), `intervalMs` (default `idleMs`), `scheduler` (default `asyncScheduler`)
  * @throws RangeError when `idleMs` or `intervalMs` is not finite, ≤ 0 or ≥ 10000
@@ -90,65 +84,63 @@ function checkDelay(name: 'idleMs' | 'intervalMs', value: unknown): number {
  * ```
  */
 export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Uint8Array, Frame> {
-  const idleMs = checkDelay('idleMs', config.idleMs ?? DEFAULT_IDLE_MS);
+  const idleMs = checkDelay('idleMs', config.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS);
   const intervalMs = checkDelay('intervalMs', config.intervalMs ?? idleMs);
   const scheduler = config.scheduler ?? asyncScheduler;
 
   return (audio$) =>
-    defer(() => {
+    new Observable<Frame>((subscriber) => {
       // Per-subscription state. The subscription itself counts as the first chunk.
       let lastChunkAt = scheduler.now();
       let lastKeepAliveAt = 0;
       let pausing = false; // a KeepAlive went out since the last chunk
-      const audioEnded$ = new AsyncSubject<void>();
-      const rearm$ = new Subject<void>();
+      let timer: Subscription | undefined;
 
-      // The next KeepAlive is due idleMs after the last chunk, or intervalMs after the last KeepAlive
-      // while the pause lasts.
-      const dueAt = (): number => (pausing ? lastKeepAliveAt + intervalMs : lastChunkAt + idleMs);
-      const delayUntilDue = (): number => {
+      // The pending action: at its deadline, emit a KeepAlive or re-arm for the deadline that audio
+      // moved. The next KeepAlive is due idleMs after the last chunk, or intervalMs after the last
+      // KeepAlive while the pause lasts.
+      function fire(this: SchedulerAction<void>): void {
         const now = scheduler.now();
         // A wall clock that stepped backwards: restart the countdown from now.
         if (lastChunkAt > now) lastChunkAt = now;
         if (lastKeepAliveAt > now) lastKeepAliveAt = now;
-        return dueAt() - now;
-      };
-      const isDue = (): boolean => {
-        const now = scheduler.now();
-        if (now < dueAt()) return false; // audio came since this timer was armed: wait for the rest
+        const dueAt = pausing ? lastKeepAliveAt + intervalMs : lastChunkAt + idleMs;
+        if (now < dueAt) {
+          this.schedule(undefined, dueAt - now);
+          return;
+        }
         lastKeepAliveAt = now;
         pausing = true;
-        return true;
-      };
-      const onChunk = (): void => {
-        lastChunkAt = scheduler.now();
-        if (pausing) {
-          // First chunk after a KeepAlive: the armed timer may be for lastKeepAliveAt + intervalMs,
-          // later than the new deadline lastChunkAt + idleMs. Re-arm once per pause, never per chunk.
-          pausing = false;
-          rearm$.next();
-        }
+        subscriber.next(KEEP_ALIVE);
+        // A chunk sent synchronously in reaction to the KeepAlive replaced this action; an
+        // unsubscription closed it.
+        if (!this.closed) this.schedule(undefined, intervalMs);
+      }
+
+      const arm = (): void => {
+        timer?.unsubscribe();
+        timer = scheduler.schedule(fire, idleMs);
       };
 
-      // One timer at a time: it fires at the deadline it was armed for and either emits a KeepAlive
-      // or (audio came meanwhile) re-arms for the moved deadline; `repeat` re-arms after each firing.
-      const keepAlive$ = rearm$.pipe(
-        startWith(undefined),
-        switchMap(() => defer(() => timer(delayUntilDue(), scheduler)).pipe(repeat())),
-        filter(isDue),
-        map(() => KEEP_ALIVE),
-        takeUntil(audioEnded$),
-      );
-
-      return audio$.pipe(
-        tap({
-          next: onChunk,
-          complete: () => {
-            audioEnded$.next();
-            audioEnded$.complete();
+      subscriber.add(
+        audio$.subscribe({
+          next: (chunk) => {
+            lastChunkAt = scheduler.now();
+            if (pausing) {
+              // First chunk after a KeepAlive: the armed action may be for lastKeepAliveAt +
+              // intervalMs, later than the new deadline lastChunkAt + idleMs. Re-arm once per pause,
+              // never per chunk.
+              pausing = false;
+              arm();
+            }
+            subscriber.next(chunk);
           },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => subscriber.complete(),
         }),
-        mergeWith(keepAlive$),
       );
+      if (subscriber.closed) return undefined; // the audio ended synchronously: arm nothing
+      arm();
+      return () => timer?.unsubscribe();
     });
 }
