@@ -6,6 +6,10 @@
  * sample or of a multi-channel frame, and the next chunk continues it. A frame is speech when the
  * mean square of ANY channel reaches the threshold (levels are RMS relative to 32768, as `rmsDbfs`).
  * `analyze` allocates nothing: the per-channel sums live in one array made by the constructor.
+ *
+ * Mono streams (the common case) take a fast path per encoding that keeps the running sum in a local
+ * between frame boundaries; two or more channels take the general per-sample, per-channel path. Both
+ * add the squares in stream order from the same carried-over sum, so their results are identical.
  */
 import { ALAW_TO_LINEAR, MULAW_TO_LINEAR, bytesPerSample, type RawEncoding } from '../protocol/audioFormat';
 
@@ -61,14 +65,93 @@ export class SilenceDetector {
   /** Feeds the next chunk of the stream; updates `lastSpeechEnd` and `firstSpeechStart`. */
   analyze(chunk: Uint8Array): void {
     this.firstSpeechStart = -1;
-    const n = chunk.length;
+    if (chunk.length === 0) return;
     const table = this.table;
+    if (this.channels > 1) this.analyzeInterleaved(chunk, table);
+    else if (table === undefined) this.analyzeLinear16Mono(chunk);
+    else this.analyzeTableMono(chunk, table);
+  }
+
+  /**
+   * Mono linear16 fast path. The running sum of squares and the sample count of the current frame
+   * live in locals while the loop runs up to the next frame boundary (or the end of the chunk), and
+   * go back to `sums[0]` / `samplesInFrame` when the chunk ends. The samples are added one by one
+   * in stream order starting from the carried-over sum, exactly as the general path adds them, so
+   * the sums, levels and decisions are bit-for-bit the same.
+   */
+  private analyzeLinear16Mono(chunk: Uint8Array): void {
+    const n = chunk.length;
+    const frameSamples = this.frameSamples;
+    let sum = this.sums[0]!;
+    let count = this.samplesInFrame;
+    let i = 0;
+    if (this.pendingLow >= 0) {
+      // The previous chunk ended between the two bytes of a sample: finish that sample first.
+      const sample = toInt16(this.pendingLow | (chunk[0]! << 8));
+      this.pendingLow = -1;
+      sum += sample * sample;
+      i = 1;
+      if (++count === frameSamples) {
+        this.endFrame(sum);
+        sum = 0;
+        count = 0;
+      }
+    }
+    // Byte index just past the last whole sample of the chunk (i and whole stay the same parity).
+    const whole = n - ((n - i) & 1);
+    while (i < whole) {
+      // Stop at the frame boundary or at the last whole sample, whichever comes first.
+      const stop = Math.min(whole, i + 2 * (frameSamples - count));
+      count += (stop - i) >> 1;
+      for (; i < stop; i += 2) {
+        // Little-endian 16-bit sample; `<< 16 >> 16` sign-extends it like toInt16.
+        const sample = ((chunk[i]! | (chunk[i + 1]! << 8)) << 16) >> 16;
+        sum += sample * sample;
+      }
+      if (count === frameSamples) {
+        this.endFrame(sum);
+        sum = 0;
+        count = 0;
+      }
+    }
+    if (i < n) this.pendingLow = chunk[i]!;
+    this.sums[0] = sum;
+    this.samplesInFrame = count;
+  }
+
+  /** Mono mu-law / A-law fast path: as {@link analyzeLinear16Mono}, one byte per sample. */
+  private analyzeTableMono(chunk: Uint8Array, table: Int16Array): void {
+    const n = chunk.length;
+    const frameSamples = this.frameSamples;
+    let sum = this.sums[0]!;
+    let count = this.samplesInFrame;
+    let i = 0;
+    while (i < n) {
+      const stop = Math.min(n, i + (frameSamples - count));
+      count += stop - i;
+      for (; i < stop; i++) {
+        const sample = table[chunk[i]!]!;
+        sum += sample * sample;
+      }
+      if (count === frameSamples) {
+        this.endFrame(sum);
+        sum = 0;
+        count = 0;
+      }
+    }
+    this.sums[0] = sum;
+    this.samplesInFrame = count;
+  }
+
+  /** General path for two or more interleaved channels: one sum per channel in `sums`. */
+  private analyzeInterleaved(chunk: Uint8Array, table: Int16Array | undefined): void {
+    const n = chunk.length;
     if (table !== undefined) {
       for (let i = 0; i < n; i++) this.add(table[chunk[i]!]!);
       return;
     }
     let i = 0;
-    if (this.pendingLow >= 0 && n > 0) {
+    if (this.pendingLow >= 0) {
       this.add(toInt16(this.pendingLow | (chunk[0]! << 8)));
       this.pendingLow = -1;
       i = 1;
@@ -84,13 +167,22 @@ export class SilenceDetector {
     if (++this.samplesInFrame === this.frameSamples) this.completeFrame();
   }
 
+  /** Interleaved path: a frame is as loud as its loudest channel. */
   private completeFrame(): void {
     let loudest = 0;
     for (let c = 0; c < this.channels; c++) {
       const sum = this.sums[c]!;
       if (sum > loudest) loudest = sum;
-      this.sums[c] = 0;
     }
+    this.endFrame(loudest);
+  }
+
+  /**
+   * Records a completed frame whose loudest channel's sum of squares is `loudest` and starts the
+   * next frame (sums 0, no samples) before calling the listener.
+   */
+  private endFrame(loudest: number): void {
+    this.sums.fill(0);
     this.samplesInFrame = 0;
     this.framesDone++;
     const end = this.framesDone * this.frameBytes;
