@@ -68,7 +68,7 @@ export function runSession(
 ): void {
   const { scheduler, bytesPerSecond } = settings;
   const startedAt = scheduler.now();
-  const meter = new UsageMeter(startedAt, bytesPerSecond);
+  const meter = new UsageMeter(startedAt, bytesPerSecond, settings.keepAliveIdleMs);
   const timeline = createTimeline();
   const gated = new GatedOffsets();
   let audioCompleted = false;
@@ -164,11 +164,14 @@ export function runSession(
         ring?.add({ bytes: frame, from, seconds });
         connectionSentSeconds += seconds;
       }
-      lastAudioAt = scheduler.now();
-      armSilence();
+      if (reconnect !== undefined) {
+        lastAudioAt = scheduler.now(); // only half-open detection reads it
+        armSilence();
+      }
     } else if (frame === KEEP_ALIVE) {
-      meter.keepAliveSent();
-      subscriber.next({ type: 'KeepAlive', at: scheduler.now() - startedAt });
+      const now = scheduler.now();
+      meter.keepAliveSent(now);
+      subscriber.next({ type: 'KeepAlive', at: now - startedAt });
     } else if (frame === CLOSE_STREAM && !closeStreamSent) {
       closeStreamSent = true;
       closeTimer = timer(settings.closeTimeoutMs, scheduler).subscribe(() => finish(true));
@@ -367,7 +370,8 @@ export function runSession(
           fail(new TypeError(`transcribe: audio chunks must be Uint8Array, got ${describeChunk(frame)}`));
           return;
         }
-        meter.audioArrived(scheduler.now());
+        // The meter needs the time only for the first chunk after a KeepAlive: no clock read per chunk.
+        if (meter.inPause) meter.audioArrived(scheduler.now());
         // An empty binary frame would be Deepgram's legacy end-of-stream signal: never send one.
         if (frame.byteLength === 0) return;
         let from = Number.NaN;

@@ -48,30 +48,43 @@ function repeatTolerance(value: number | undefined): number {
  * ```
  */
 export function createTimeline(options: TimelineOptions = {}): Timeline {
-  const repeats = new RepeatFilter(repeatTolerance(options.repeatToleranceSeconds));
-  let clock = new ConnectionClock(0);
+  return new SessionTimeline(new RepeatFilter(repeatTolerance(options.repeatToleranceSeconds)));
+}
+
+/**
+ * The {@link Timeline} of {@link createTimeline}: a class, so that its methods are shared by every
+ * session (a session holds one; an object of closures cost ~0.8 KB more per session).
+ */
+class SessionTimeline implements Timeline {
+  private clock = new ConnectionClock(0);
   /** Whether `connectionOpened()` was called: until then `clock` is the implicit first connection. */
-  let opened = false;
-  const map: TimeMap = (seconds, bias) => clock.toOriginal(seconds, bias);
-  return {
-    connectionOpened(): void {
-      if (opened) clock = new ConnectionClock(clock.originalEnd);
-      opened = true;
-    },
-    sent(from: number, seconds: number): void {
-      clock.append(from, seconds);
-    },
-    toOriginal(connectionSeconds: number, bias: TimeBias = 'start'): number {
-      return clock.toOriginal(connectionSeconds, bias);
-    },
-    rebase<M extends { type: string }>(message: M): M {
-      return rebaseMessage(message, map);
-    },
-    dedupe<M extends { type: string }>(message: M): M | undefined {
-      return repeats.filter(message);
-    },
-    get finalizedUpTo(): number {
-      return repeats.finalizedUpTo;
-    },
-  };
+  private opened = false;
+  private readonly map: TimeMap = (seconds, bias) => this.clock.toOriginal(seconds, bias);
+
+  constructor(private readonly repeats: RepeatFilter) {}
+
+  connectionOpened(): void {
+    if (this.opened) this.clock = new ConnectionClock(this.clock.originalEnd);
+    this.opened = true;
+  }
+
+  sent(from: number, seconds: number): void {
+    this.clock.append(from, seconds);
+  }
+
+  toOriginal(connectionSeconds: number, bias: TimeBias = 'start'): number {
+    return this.clock.toOriginal(connectionSeconds, bias);
+  }
+
+  rebase<M extends { type: string }>(message: M): M {
+    return rebaseMessage(message, this.map);
+  }
+
+  dedupe<M extends { type: string }>(message: M): M | undefined {
+    return this.repeats.filter(message);
+  }
+
+  get finalizedUpTo(): number {
+    return this.repeats.finalizedUpTo;
+  }
 }

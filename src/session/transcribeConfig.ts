@@ -16,7 +16,7 @@ import type { Frame } from '../protocol/frames';
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
-import { withKeepAlive } from '../operators/withKeepAlive';
+import { DEFAULT_KEEP_ALIVE_IDLE_MS, withKeepAlive } from '../operators/withKeepAlive';
 import type { LiveCredentials, WebSocketFactory } from '../socket/webSocketLike';
 import { credentialsOf } from './credentials';
 import {
@@ -242,6 +242,8 @@ export interface SessionSettings {
   /** Gives the credentials of one connection attempt. */
   readonly credentials: (() => LiveCredentials | Promise<LiveCredentials> | undefined) | undefined;
   readonly keepAlive: OperatorFunction<Uint8Array, Frame>;
+  /** `idleMs` of the KeepAlive operator (the first KeepAlive of a pause comes this long after its last chunk); undefined when off. */
+  readonly keepAliveIdleMs: number | undefined;
   readonly closeTimeoutMs: number;
   readonly webSocket: WebSocketFactory | undefined;
   readonly scheduler: SchedulerLike;
@@ -297,6 +299,12 @@ function keepAliveOf(
     );
   }
   return withKeepAlive({ ...keepAlive, scheduler });
+}
+
+/** The `idleMs` that {@link keepAliveOf} gives `withKeepAlive` (its default when not set). */
+function keepAliveIdleMsOf(keepAlive: TranscribeConfig['keepAlive']): number | undefined {
+  if (keepAlive === false) return undefined;
+  return keepAlive?.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS;
 }
 
 function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings | undefined {
@@ -450,6 +458,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     url,
     credentials: credentialsOf(config),
     keepAlive: keepAliveOf(config.keepAlive, scheduler),
+    keepAliveIdleMs: keepAliveIdleMsOf(config.keepAlive),
     closeTimeoutMs,
     webSocket: config.webSocket,
     scheduler,

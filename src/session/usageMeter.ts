@@ -11,7 +11,9 @@ import type { UsageEvent } from './liveEvent';
  *
  * A pause runs from one audio chunk's arrival (or the start) to the next chunk's arrival (or the
  * end of the audio); it is idle, and counted in full in `idleSeconds`, when at least one KeepAlive
- * was sent during it.
+ * was sent during it. The clock need not be read for every chunk: when the meter knows the
+ * KeepAlive operator's `idleMs`, the caller may report arrivals only while {@link inPause} is true,
+ * and a pause then starts `idleMs` before its first KeepAlive (where `withKeepAlive` sends it).
  *
  * Reconciliation (final `Usage` only, when the format tells the length of the audio):
  * `mismatchSeconds` = the sum of every `Metadata.duration` received − the seconds of audio sent
@@ -44,12 +46,23 @@ export class UsageMeter {
   /**
    * @param startedAt - the session's start (subscription), ms
    * @param bytesPerSecond - bytes per second of the audio format, when the format is raw and known
+   * @param keepAliveIdleMs - the KeepAlive operator's `idleMs`: its first KeepAlive of a pause comes
+   *   this long after the pause's last chunk
    */
   constructor(
     private readonly startedAt: number,
     private readonly bytesPerSecond: number | undefined,
+    private readonly keepAliveIdleMs?: number,
   ) {
     this.lastAudioAt = startedAt;
+  }
+
+  /**
+   * Whether a KeepAlive was sent since the last chunk: only then does the next chunk's arrival time
+   * change the counts (callers that know `keepAliveIdleMs` may skip {@link audioArrived} otherwise).
+   */
+  get inPause(): boolean {
+    return this.keepAliveInPause;
   }
 
   /** An audio chunk arrived: the running pause ends here. */
@@ -64,10 +77,15 @@ export class UsageMeter {
     this.audioEnded = true;
   }
 
-  /** A KeepAlive was sent. */
-  keepAliveSent(): void {
+  /** A KeepAlive was sent at `now` (when given, with `keepAliveIdleMs`, it dates the pause's start). */
+  keepAliveSent(now?: number): void {
     this.keepAliveCount++;
-    if (!this.audioEnded) this.keepAliveInPause = true;
+    if (this.audioEnded) return;
+    if (!this.keepAliveInPause && now !== undefined && this.keepAliveIdleMs !== undefined) {
+      // The pause's last chunk came keepAliveIdleMs before its first KeepAlive (at the latest).
+      this.lastAudioAt = Math.max(this.lastAudioAt, now - this.keepAliveIdleMs);
+    }
+    this.keepAliveInPause = true;
   }
 
   /** Bytes of audio were sent (one binary frame). */

@@ -70,6 +70,23 @@ export interface LiveSocketConfig {
   readonly frames?: Observable<Frame> | ((socket: OpenSocket) => Observable<Frame>);
 }
 
+/** The {@link OpenSocket} given to `frames`: a class, so a session holds no closures for it. */
+class OpenSocketHandle implements OpenSocket {
+  declare readonly requestId?: string;
+
+  constructor(
+    private readonly socket: WebSocketLike,
+    readonly protocol: string,
+    requestId: string | undefined,
+  ) {
+    if (requestId !== undefined) this.requestId = requestId;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+}
+
 const URL_SCHEMES = new Set(['ws:', 'wss:']);
 
 function validate(config: LiveSocketConfig): void {
@@ -199,7 +216,8 @@ export function liveSocket(config: LiveSocketConfig): Observable<SocketEvent> {
   const { url, credentials, frames } = config;
   const factory = config.webSocket ?? nativeWebSocket();
   const secrets = credentials === undefined ? [] : [credentials.secret];
-  const endpoint = endpointOf(url);
+  // Only messages use it: computed when one is made, not held by every open socket.
+  const endpoint = (): string => endpointOf(url);
   const fail = (init: LiveErrorInit): LiveError => scrubError(new LiveError(init), secrets);
 
   return new Observable<SocketEvent>((subscriber) => {
@@ -210,7 +228,7 @@ export function liveSocket(config: LiveSocketConfig): Observable<SocketEvent> {
       subscriber.error(
         fail({
           kind: 'protocol',
-          message: `could not create a WebSocket to ${endpoint}: ${describe(error)}`,
+          message: `could not create a WebSocket to ${endpoint()}: ${describe(error)}`,
         }),
       );
       return undefined;
@@ -231,7 +249,7 @@ export function liveSocket(config: LiveSocketConfig): Observable<SocketEvent> {
         socket.send(frame);
       } catch (error) {
         subscriber.error(
-          fail({ kind: 'protocol', message: `could not send a frame to ${endpoint}: ${describe(error)}` }),
+          fail({ kind: 'protocol', message: `could not send a frame to ${endpoint()}: ${describe(error)}` }),
         );
       }
     };
@@ -244,13 +262,7 @@ export function liveSocket(config: LiveSocketConfig): Observable<SocketEvent> {
         requestId === undefined ? { type: 'open', protocol } : { type: 'open', requestId, protocol },
       );
       if (frames === undefined || subscriber.closed) return;
-      const handle: OpenSocket = {
-        get bufferedAmount() {
-          return socket.bufferedAmount;
-        },
-        protocol,
-        ...(requestId === undefined ? {} : { requestId }),
-      };
+      const handle = new OpenSocketHandle(socket, protocol, requestId);
       let source: Observable<Frame>;
       try {
         source = typeof frames === 'function' ? frames(handle) : frames;
@@ -273,14 +285,14 @@ export function liveSocket(config: LiveSocketConfig): Observable<SocketEvent> {
     const onClose = (event: WebSocketCloseEventLike): void => {
       const upgrade = socket.upgradeResponse;
       if (!opened && upgrade !== undefined && upgrade.status !== 101) {
-        subscriber.error(scrubError(liveErrorFromHandshake(upgrade, endpoint), secrets));
+        subscriber.error(scrubError(liveErrorFromHandshake(upgrade, endpoint()), secrets));
         return;
       }
       const error = liveErrorFromClose({
         code: event.code,
         reason: event.reason,
         opened,
-        endpoint,
+        endpoint: endpoint(),
         ...(errorText === undefined ? {} : { detail: errorText }),
         ...(requestId === undefined ? {} : { requestId }),
       });

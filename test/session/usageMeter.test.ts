@@ -42,6 +42,28 @@ it('counts a pause in full in idleSeconds when a KeepAlive went out during it, a
   expect(usage.wallSeconds).toBe(11);
 });
 
+it('dates a pause from idleMs before its first KeepAlive when arrivals are reported only while inPause', () => {
+  // What transcribe() does to avoid a clock read per chunk: chunks at 1000 and 1100 (not reported,
+  // inPause is false), the first KeepAlive of the pause 3000 ms after the last one, the next chunk
+  // reported because inPause is true.
+  const meter = new UsageMeter(0, 32000, 3000);
+  expect(meter.inPause).toBe(false);
+  meter.keepAliveSent(4100);
+  expect(meter.inPause).toBe(true);
+  meter.keepAliveSent(7100);
+  meter.audioArrived(8000);
+  expect(meter.inPause).toBe(false);
+  expect(meter.usage(8000, false).idleSeconds).toBe(6.9);
+});
+
+it('never dates a pause before the last reported arrival', () => {
+  const meter = new UsageMeter(0, 32000, 3000);
+  meter.audioArrived(2000); // reported although not in a pause: the exact time wins
+  meter.keepAliveSent(4000); // sent sooner than idleMs after it (a custom operator, say)
+  meter.audioArrived(5000);
+  expect(meter.usage(5000, false).idleSeconds).toBe(3);
+});
+
 it('counts the pause before the first chunk from the start of the session', () => {
   const meter = new UsageMeter(500, 32000);
   meter.keepAliveSent();
