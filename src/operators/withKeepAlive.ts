@@ -40,6 +40,20 @@ function checkDelay(name: 'idleMs' | 'intervalMs', value: unknown): number {
 }
 
 /**
+ * The times one subscription of {@link withKeepAlive} tracks. Fields of an object rather than
+ * closure variables: a field holding a number is updated in place, while a closure variable gets a
+ * new heap number for every chunk (a clock reading is not a small integer), which the garbage
+ * collector then has to copy out of the young generation for every session.
+ */
+class KeepAliveState {
+  /** A KeepAlive went out since the last chunk. */
+  pausing = false;
+  lastKeepAliveAt = 0;
+
+  constructor(public lastChunkAt: number) {}
+}
+
+/**
  * Keeps a Deepgram live socket open through pauses in the audio: passes every audio chunk through at
  * once, unchanged, and emits `KEEP_ALIVE` (a text frame) whenever no chunk has come for `idleMs`,
  * then every `intervalMs` until the next chunk.
@@ -91,9 +105,7 @@ export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Ui
   return (audio$) =>
     new Observable<Frame>((subscriber) => {
       // Per-subscription state. The subscription itself counts as the first chunk.
-      let lastChunkAt = scheduler.now();
-      let lastKeepAliveAt = 0;
-      let pausing = false; // a KeepAlive went out since the last chunk
+      const state = new KeepAliveState(scheduler.now());
       let timer: Subscription | undefined;
 
       // The pending action: at its deadline, emit a KeepAlive or re-arm for the deadline that audio
@@ -102,15 +114,15 @@ export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Ui
       function fire(this: SchedulerAction<void>): void {
         const now = scheduler.now();
         // A wall clock that stepped backwards: restart the countdown from now.
-        if (lastChunkAt > now) lastChunkAt = now;
-        if (lastKeepAliveAt > now) lastKeepAliveAt = now;
-        const dueAt = pausing ? lastKeepAliveAt + intervalMs : lastChunkAt + idleMs;
+        if (state.lastChunkAt > now) state.lastChunkAt = now;
+        if (state.lastKeepAliveAt > now) state.lastKeepAliveAt = now;
+        const dueAt = state.pausing ? state.lastKeepAliveAt + intervalMs : state.lastChunkAt + idleMs;
         if (now < dueAt) {
           this.schedule(undefined, dueAt - now);
           return;
         }
-        lastKeepAliveAt = now;
-        pausing = true;
+        state.lastKeepAliveAt = now;
+        state.pausing = true;
         subscriber.next(KEEP_ALIVE);
         // A chunk sent synchronously in reaction to the KeepAlive replaced this action; an
         // unsubscription closed it.
@@ -125,12 +137,12 @@ export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Ui
       subscriber.add(
         audio$.subscribe({
           next: (chunk) => {
-            lastChunkAt = scheduler.now();
-            if (pausing) {
+            state.lastChunkAt = scheduler.now();
+            if (state.pausing) {
               // First chunk after a KeepAlive: the armed action may be for lastKeepAliveAt +
               // intervalMs, later than the new deadline lastChunkAt + idleMs. Re-arm once per pause,
               // never per chunk.
-              pausing = false;
+              state.pausing = false;
               arm();
             }
             subscriber.next(chunk);

@@ -89,8 +89,11 @@ export function runSession(
   let connectionOpen = false;
   let healthTimer: Subscription | undefined;
   let silenceTimer: Subscription | undefined;
-  /** Half-open watch, per connection: audio sent (s), how far the server's Results reached (s), when. */
-  let connectionSentSeconds = 0;
+  /**
+   * Half-open watch, per connection: audio sent (bytes: an integer, so updating it per chunk
+   * allocates nothing), how far the server's Results reached (s), when.
+   */
+  let connectionSentBytes = 0;
   let serverHeardTo = 0;
   let lastAudioAt = 0;
   let lastMessageAt = 0;
@@ -129,7 +132,7 @@ export function runSession(
   };
 
   /** Audio the server has not reported on yet (seconds on the connection's clock). */
-  const unreported = (): number => connectionSentSeconds - serverHeardTo;
+  const unreported = (): number => connectionSentBytes / (bytesPerSecond ?? 1) - serverHeardTo;
   /**
    * Half-open detection (with interim results): `serverSilenceMs` without a server message while
    * the server owes results: audio went out after its last message, or more than
@@ -162,7 +165,7 @@ export function runSession(
         const seconds = frame.byteLength / bytesPerSecond;
         timeline.sent(from, seconds);
         ring?.add({ bytes: frame, from, seconds });
-        connectionSentSeconds += seconds;
+        connectionSentBytes += frame.byteLength;
       }
       if (reconnect !== undefined) {
         lastAudioAt = scheduler.now(); // only half-open detection reads it
@@ -219,7 +222,7 @@ export function runSession(
       case 'open':
         requestId = event.requestId;
         connectionOpen = true;
-        connectionSentSeconds = 0;
+        connectionSentBytes = 0;
         serverHeardTo = 0;
         lastMessageAt = Number.NEGATIVE_INFINITY;
         meter.connectionOpened();
