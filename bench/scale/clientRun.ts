@@ -8,7 +8,7 @@
  *
  * Run with `--max-semi-space-size=1 --expose-gc`. Arguments: `--url URL --sessions N [--quick]`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -152,8 +152,10 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     rssAtWindowEnd = memory.rss;
     // --heap-snapshot DIR: a heap snapshot at the end of the window, for memory per session.
     const snapshotDir = flags.get('heap-snapshot');
-    if (typeof snapshotDir === 'string')
+    if (typeof snapshotDir === 'string') {
+      mkdirSync(snapshotDir, { recursive: true });
       writeHeapSnapshot(join(snapshotDir, `${kind}-${sessions}.heapsnapshot`));
+    }
   }, windowTo - performance.now());
 
   const lastChunkAt = t0 + plan.staggerMs + plan.chunks * plan.chunkMs;

@@ -103,9 +103,10 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
  * A {@link WebSocketFactory} over the `ws` package for Node. It sends credentials as the
  * `Authorization` header (`Token KEY` or `Bearer JWT`; or as subprotocols with `auth: 'subprotocol'`)
  * and records the HTTP upgrade response on the socket's `upgradeResponse`: a refused handshake
- * then errors with a LiveError carrying `status`, `code` (the body's `err_code`), `requestId`
- * (`dg-request-id`), the `dg-error` text and `retryAfterMs`; a successful one gives the `open`
- * event its `requestId`.
+ * (status, headers, bounded body) then errors with a LiveError carrying `status`, `code` (the body's
+ * `err_code`), `requestId` (`dg-request-id`), the `dg-error` text and `retryAfterMs`; of a
+ * successful one only the status and `dg-request-id` are kept, which give the `open` event its
+ * `requestId`.
  *
  * @param options - auth style, extra headers, handshake timeout, other `ws` options
  * @example
@@ -140,18 +141,26 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
       headers,
       ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
     };
-    const socket = new WebSocket(url, protocols, clientOptions);
-    let upgradeResponse: UpgradeResponse | undefined;
-    Object.defineProperty(socket, 'upgradeResponse', { get: () => upgradeResponse, configurable: true });
+    // A plain data property, set on every socket in the same order (so all of them share one hidden
+    // class; a per-socket getter gave each socket its own, ~1 KB).
+    const socket = new WebSocket(url, protocols, clientOptions) as WebSocket & {
+      upgradeResponse: UpgradeResponse | undefined;
+    };
+    socket.upgradeResponse = undefined;
     socket.on('error', noop);
     socket.once('upgrade', (response: IncomingMessage) => {
-      upgradeResponse = { status: response.statusCode ?? 101, headers: flattenHeaders(response.headers) };
+      // An open socket keeps only what it uses: the request id (the other headers stay unread).
+      const requestId = response.headers['dg-request-id'];
+      socket.upgradeResponse = {
+        status: response.statusCode ?? 101,
+        headers: typeof requestId === 'string' ? { 'dg-request-id': requestId } : {},
+      };
     });
     socket.once('unexpected-response', (_request, response: IncomingMessage) => {
       const status = response.statusCode ?? 0;
       const responseHeaders = flattenHeaders(response.headers);
       readBody(response, maxBody, (body) => {
-        upgradeResponse = { status, headers: responseHeaders, body };
+        socket.upgradeResponse = { status, headers: responseHeaders, body };
         // Fails the handshake: 'error' then 'close' (1006), read with `upgradeResponse` set.
         socket.terminate();
       });
