@@ -5,6 +5,7 @@ import {
   of,
   type SchedulerLike,
   Subject,
+  throwError,
   VirtualTimeScheduler,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
@@ -225,6 +226,31 @@ describe('withKeepAlive pass-through', () => {
       .pipe(withKeepAlive({ idleMs: 100, scheduler }))
       .subscribe({ complete: () => (completed = true) });
     expect(completed).toBe(true);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+  it('a source that errors synchronously leaves no timer scheduled and propagates the error', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const failure = new Error('no microphone');
+    let received: unknown;
+    throwError(() => failure)
+      .pipe(withKeepAlive({ idleMs: 100, scheduler }))
+      .subscribe({ error: (error: unknown) => (received = error) });
+    expect(received).toBe(failure);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('an error of the source after a KeepAlive cancels the pending one', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const audio$ = new Subject<Uint8Array>();
+    const received: Frame[] = [];
+    audio$.pipe(withKeepAlive({ idleMs: 100, scheduler })).subscribe({
+      next: (frame) => received.push(frame),
+      error: () => undefined,
+    });
+    scheduler.maxFrames = 150;
+    scheduler.flush(); // the KeepAlive at 100, the next one pending at 200
+    expect(received).toEqual([k]);
+    audio$.error(new Error('gone'));
     expect(scheduler.actions).toHaveLength(0);
   });
 });

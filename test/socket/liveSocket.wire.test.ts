@@ -156,6 +156,15 @@ describe('messages in', () => {
     const recording = record(liveSocket({ url: server.url, webSocket: tracked() }));
     expect(await recording.event(0)).toEqual({ type: 'open', requestId: server.requestId, protocol: '' });
   });
+
+  it('keeps only the status and dg-request-id of a successful upgrade on the socket', async () => {
+    const recording = record(liveSocket({ url: server.url, webSocket: tracked() }));
+    await recording.event(0);
+    expect(made[0]?.upgradeResponse).toEqual({
+      status: 101,
+      headers: { 'dg-request-id': server.requestId },
+    });
+  });
 });
 
 describe('closes', () => {
