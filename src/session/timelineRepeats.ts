@@ -107,9 +107,11 @@ class ResultsCut {
 
 /** Per-channel memory of what was delivered; see `Timeline.dedupe`. */
 export class RepeatFilter {
-  private readonly finalized = new Map<number, number>();
-  private readonly utteranceEnds = new Map<number, number>();
-  private readonly speechStarts = new Map<number, number>();
+  // Indexed by channel (small integers). Arrays, not Maps: an empty array holds no table, and a
+  // session holds one filter for its whole life.
+  private readonly finalized: number[] = [];
+  private readonly utteranceEnds: number[] = [];
+  private readonly speechStarts: number[] = [];
   private channels = 0;
 
   constructor(private readonly tolerance: number) {}
@@ -119,7 +121,7 @@ export class RepeatFilter {
     if (this.channels === 0) return 0;
     let upTo = Infinity;
     for (let channel = 0; channel < this.channels; channel++) {
-      upTo = Math.min(upTo, this.finalized.get(channel) ?? 0);
+      upTo = Math.min(upTo, this.finalized[channel] ?? 0);
     }
     return upTo;
   }
@@ -144,21 +146,21 @@ export class RepeatFilter {
 
   private filterResults(results: Results): Results | undefined {
     const channel = this.channelOf(results.channel_index);
-    const upTo = this.finalized.get(channel) ?? -Infinity;
+    const upTo = this.finalized[channel] ?? -Infinity;
     const cut = new ResultsCut(results, upTo, this.tolerance);
     const kept = cut.apply();
     if (kept !== undefined && results.is_final === true) {
-      this.finalized.set(channel, roundSeconds(Math.max(upTo, kept.start + kept.duration, cut.lastWordEnd)));
+      this.finalized[channel] = roundSeconds(Math.max(upTo, kept.start + kept.duration, cut.lastWordEnd));
     }
     return kept;
   }
 
   /** True when `time` is not later than the last one delivered on the channel (by more than the tolerance). */
-  private isRepeat(last: Map<number, number>, pair: readonly number[], time: number): boolean {
+  private isRepeat(last: number[], pair: readonly number[], time: number): boolean {
     const channel = this.channelOf(pair);
-    const previous = last.get(channel);
+    const previous = last[channel];
     if (previous !== undefined && time <= previous + this.tolerance) return true;
-    last.set(channel, time);
+    last[channel] = time;
     return false;
   }
 }
