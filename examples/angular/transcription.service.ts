@@ -21,7 +21,8 @@ import { EMPTY_TRANSCRIPT, addResults, transcriptText, type Transcript } from '.
 /**
  * Where the service is:
  * - `idle`: no session has started yet;
- * - `connecting`: `start()` was called, the socket is not open yet;
+ * - `connecting`: `start()` was called, or a lost connection is being retried (`Reconnecting`;
+ *   reconnection is on by default), the socket is not open yet;
  * - `streaming`: the socket is open, audio flows;
  * - `stopping`: the audio ended (it completed, or `stop()` was called): `CloseStream` went out,
  *   the last results and the `Metadata` are on their way;

@@ -78,6 +78,10 @@ export class View {
       case 'Open':
         this.setState('open');
         break;
+      case 'Reconnecting':
+        // The connection was lost; transcribe() retries it (on by default) and replays the audio.
+        this.setState('connecting');
+        break;
       case 'KeepAlive':
         this.keepAlives.textContent = String(++this.keepAliveCount);
         break;

@@ -32,6 +32,11 @@ export interface TranscribeArgs {
   readonly idleMs: number;
   /** Drop silence before sending (`--gate`, the default; `--no-gate` sends every byte). */
   readonly gate: boolean;
+  /**
+   * Reconnect after a transient failure and replay the audio not yet transcribed (the default);
+   * false with `--no-reconnect`: one connection, and a failure ends the run.
+   */
+  readonly reconnect: boolean;
   /** Ask for interim results (shown on one updating line in a terminal). */
   readonly interim: boolean;
   /** Print every event as a JSON line, and nothing else, on stdout. */

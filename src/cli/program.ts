@@ -33,6 +33,7 @@ interface TranscribeFlags {
   chunkMs: number;
   fast?: boolean;
   keepalive: boolean;
+  reconnect: boolean;
   idleMs: number;
   gate?: boolean;
   interim?: boolean;
@@ -87,6 +88,10 @@ function buildProgram(
       idleMs,
       DEFAULTS.idleMs,
     )
+    .option(
+      '--no-reconnect',
+      'one connection: a lost connection ends the run (default: reconnect with backoff and replay the audio not yet transcribed)',
+    )
     .option('--gate', 'drop silence before sending it (default)')
     .option('--no-gate', 'send every byte, silence included')
     .option('--interim', 'request interim results (shown on one updating line in a terminal)')
@@ -111,6 +116,7 @@ function buildProgram(
           keepAlive: flags.keepalive,
           idleMs: flags.idleMs,
           gate: flags.gate ?? true,
+          reconnect: flags.reconnect,
           interim: flags.interim === true,
           json: flags.json === true,
           emulatorIdleTimeoutMs: flags.emulatorIdleTimeout,

@@ -18,7 +18,8 @@ import { EXIT, type ExitCode } from './exitCodes';
 import { CliUsageError, describeFailure } from './failure';
 import { formatBanner, formatEmulatorNotice, formatFinal, formatInterim, formatKeepAlive } from './format';
 import { probeWebSocket } from './probeWebSocket';
-import { transcribe, type LiveEvent } from '../session/transcribe';
+import { DEFAULT_REPLAY_MS } from '../session/reconnectPolicy';
+import { transcribe, type LiveEvent, type TranscribeReconnect } from '../session/transcribe';
 import { formatSummary } from './summary';
 import { EMPTY_TALLY, summarize, tallyEvent } from './tally';
 import { openWav, siblingScript, type WavInput } from './wavInput';
@@ -45,6 +46,17 @@ function loadRecognizer(path: string): Recognizer {
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * `transcribe`'s `reconnect`: its defaults (on), or `false` with `--no-reconnect`. With `--fast`
+ * the whole file is handed to the socket at once, so the replay ring must be able to hold all of
+ * it (what is not final yet when a connection drops), and the replay is as unpaced as the rest.
+ */
+function reconnectOf(args: TranscribeArgs, fileSeconds: number): TranscribeReconnect | false {
+  if (!args.reconnect) return false;
+  if (args.pace !== 'fast') return {};
+  return { replayMs: Math.max(DEFAULT_REPLAY_MS, Math.ceil(fileSeconds * 1000)), replayRate: Infinity };
 }
 
 /** Runs `transcribe` to the end; resolves with the exit code (never rejects). */
@@ -167,6 +179,7 @@ function stream(context: StreamContext): Promise<ExitCode> {
         gate: args.gate,
         // --fast reads the whole file before the socket opens: let it wait, whatever its size.
         ...(args.pace === 'fast' ? { maxBufferBytes: Infinity } : {}),
+        reconnect: reconnectOf(args, wav.seconds),
         webSocket,
       }),
     );

@@ -369,7 +369,10 @@ class Session implements OutboxHooks {
           this.healthTimer = timer(reconnect.healthyAfterMs, this.scheduler).subscribe(() => {
             this.healthTimer = undefined;
             this.retries = 0;
-            this.net0001Retried = false;
+            // The one retry after NET-0001 comes back only once audio flowed again: a connection
+            // that stays open without audio (KeepAlive off, audio paused) lasts 10 s, longer than
+            // healthyAfterMs, and would otherwise reconnect every 10 s for as long as the pause.
+            if (this.connectionSentBytes > 0) this.net0001Retried = false;
           });
           // Replay and backlog go out no faster than Deepgram ingests (the frames drain right after this).
           if (this.connections > 1 && this.bytesPerSecond !== undefined) {

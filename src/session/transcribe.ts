@@ -42,7 +42,9 @@ export type {
  * - Cold: subscribing connects (calling `apiKey`/`accessToken` when it is a function, sync or async,
  *   for every connection attempt; `accessToken` goes out as `Bearer`) and subscribes the audio at
  *   once. Audio that arrives before the socket opens waits, bounded by `maxBufferBytes`, and goes
- *   out in order when it opens; past the bound the stream errors with an `AudioBufferOverflowError`.
+ *   out in order when it opens; past the bound the stream errors with an `AudioBufferOverflowError`
+ *   (with reconnection on and a raw `encoding`, the oldest audio is dropped instead, and named by a
+ *   `Gap` event).
  * - One ordered way out: audio, KeepAlive, `Finalize` (from `finalize$`) and `CloseStream` share one
  *   queue, so a control frame never overtakes audio queued before it. KeepAlives (after `keepAlive.idleMs`
  *   without audio) that fall before the socket opened are not sent. While the socket's
@@ -58,18 +60,20 @@ export type {
  *   closes the socket. The final `Usage` (`final: true`) is reconciled with the server's
  *   `Metadata.duration` (`reconciled`, `mismatchSeconds`); with `meter` (`everyMs` or `request$`)
  *   the session also emits running `Usage` snapshots (`final: false`) on the scheduler.
- * - Errors: a failed handshake or a close other than 1000 errors the stream with a `LiveError`
- *   (`auth`, `rate-limit`, `http`, `timeout`, `bad-audio`, `network`, `protocol`); so does a server
- *   close (1000) before `CloseStream`. An error of the audio or of `finalize$` is passed on as is.
+ * - Errors: a failed handshake or a close other than 1000 that is not retried (see Reconnection
+ *   below; with `reconnect: false`, none is) errors the stream with a `LiveError` (`auth`,
+ *   `rate-limit`, `http`, `timeout`, `bad-audio`, `network`, `protocol`); so does a server close
+ *   (1000) before `CloseStream`. An error of the audio or of `finalize$` is passed on as is.
  *   The API key or token never appears in an event, an error or a URL.
  * - Teardown: unsubscribing (or any end) closes the socket (1000, without `CloseStream`), and
  *   leaves no timer or listener behind.
- * - Reconnection (`reconnect`, off by default, `reconnect: {}` for the defaults; see docs/resilience.md): after a transient failure
- *   (dropped or refused connection, 1011 NET-0000, 1012/1013, handshake 5xx, 429 after its
- *   `Retry-After`, NET-0001 once) the session emits `Reconnecting` (`attempt`, `delayMs`, `error`),
- *   waits with exponential backoff and jitter on the scheduler, calls the credential supplier again
- *   and opens a new connection (`Open` with the next `attempt`). There it first replays the audio
- *   sent since the end of the last final result (at most `replayMs`), then the audio that arrived
+ * - Reconnection (`reconnect`: on by default with its defaults; `reconnect: false` turns it off;
+ *   see docs/resilience.md): after a transient failure (dropped or refused connection, 1011
+ *   NET-0000, 1012/1013, handshake 5xx, 429 after its `Retry-After`, NET-0001 once) the session
+ *   emits `Reconnecting` (`attempt`, `delayMs`, `error`), waits with exponential backoff and
+ *   jitter on the scheduler, calls the credential supplier again and opens a new connection
+ *   (`Open` with the next `attempt`). There it first replays the audio sent since the end of the
+ *   last final result (kept in memory, at most `replayMs` of it), then the audio that arrived
  *   during the outage, no faster than `replayRate` × real time; timestamps stay on the original
  *   audio and words already final are not emitted again. Audio that cannot be replayed (the
  *   outage outgrew `maxBufferBytes`, or the replay ring `replayMs`) is named by a `Gap` event.

@@ -60,8 +60,10 @@ export interface TranscribeKeepAlive {
 }
 
 /**
- * Reconnection after a transient failure (`reconnect: {}` turns it on with the defaults; absent or
- * `false`: one connection, and a failure ends the session). See docs/resilience.md for the policy.
+ * Reconnection after a transient failure: on by default (absent or `{}`: the defaults below);
+ * `reconnect: false` turns it off (one connection, and a failure ends the session). See
+ * docs/resilience.md for the policy. While it is on, each session keeps up to `replayMs` of the
+ * audio sent since the last final result in memory, to replay it on a new connection.
  *
  * Retried: dropped connections (1006, 1001, 1011, 1012, 1013…), refused connections, NET-0000,
  * handshake 5xx/408, 429 (after `Retry-After`), NET-0001 once. Never: 401/403, 400 and other 4xx,
@@ -179,7 +181,7 @@ export interface TranscribeConfig {
   accessToken?: SecretSource;
   /** KeepAlive during pauses (default: on, `idleMs` 3000); `false`: never send KeepAlive. */
   keepAlive?: TranscribeKeepAlive | false;
-  /** Reconnection with replay (see {@link TranscribeReconnect}); default off (`{}` for the defaults). */
+  /** Reconnection with replay (see {@link TranscribeReconnect}); default on with its defaults, `false` turns it off. */
   reconnect?: TranscribeReconnect | false;
   /**
    * After `CloseStream` is sent, how long (ms) to wait for the final results, the `Metadata` and the
@@ -199,9 +201,11 @@ export interface TranscribeConfig {
   finalize$?: Observable<number | void | undefined>;
   /**
    * Most bytes of frames that may wait to be sent (before the socket opens, or while its send
-   * buffer is full); more errors the session with an `AudioBufferOverflowError`. `Infinity` never
-   * fails (for files read faster than real time). Default: 4 MiB, or 30 s of audio when that is
-   * more (raw formats with a known size: linear16, linear32, mulaw, alaw).
+   * buffer is full); more errors the session with an `AudioBufferOverflowError` (while no socket
+   * is open with reconnection on and a raw encoding, the oldest audio is dropped and named by a
+   * `Gap` instead). `Infinity` never fails (for files read faster than real time). Default:
+   * 4 MiB, or 30 s of audio when that is more (raw formats with a known size: linear16, linear32,
+   * mulaw, alaw).
    */
   maxBufferBytes?: number;
   /** When frames wait instead of being written to a busy socket. */
@@ -307,9 +311,10 @@ function keepAliveIdleMsOf(keepAlive: TranscribeConfig['keepAlive']): number | u
   return keepAlive?.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS;
 }
 
+/** The reconnect policy: the defaults when `reconnect` is absent, none when it is `false`. */
 function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings | undefined {
-  if (option === undefined || option === false) return undefined;
-  const reconnect = option;
+  if (option === false) return undefined;
+  const reconnect = option === undefined ? {} : option;
   if (typeof reconnect !== 'object' || reconnect === null) {
     throw new TypeError(`transcribe: reconnect must be an object or false, got ${describe(reconnect)}`);
   }

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NET0000_REASON } from '../../src/server/closeReasons';
 import { startEmulator } from '../../src/server/emulator';
+import { loadScriptRecognizer } from '../../src/server/engine';
 import type { Emulator } from '../../src/server/emulatorTypes';
 import { cleanupCli, cliPath, ROOT, runCli, startCli, type CliRun } from './cliBinary';
 import { writeWav } from './wavFile';
@@ -176,7 +178,14 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
   test('--no-keepalive through a pause longer than the server window is exit 5 (NET-0001)', async () => {
     const file = join(work, 'long-pause.wav');
     writeWav(file, [{ tone: 0.4 }, { silence: 2.5 }, { tone: 0.4 }]);
-    const run = await runCli(['transcribe', file, '--no-keepalive', '--emulator-idle-timeout', '700']);
+    const run = await runCli([
+      'transcribe',
+      file,
+      '--no-keepalive',
+      '--no-reconnect',
+      '--emulator-idle-timeout',
+      '700',
+    ]);
     expect(run.code).toBe(5);
     expect(lines(run.stderr)).toEqual([expect.stringMatching(/^deepgram-rx: .*NET-0001/)]);
     expect(run.stdout).not.toMatch(/· KeepAlive at [0-9]/);
@@ -187,6 +196,58 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(/^deepgram-rx: .*--idle-ms/);
+  });
+});
+
+describe('deepgram-rx transcribe when the server closes the connection with 1011 NET-0000 mid-stream', () => {
+  /** An emulator replaying the sample's script that closes its first connection after 4 s of audio. */
+  async function closingOnce(): Promise<Emulator> {
+    const emulator = await startEmulator({
+      recognizer: loadScriptRecognizer(join(ROOT, 'samples/pauses-16k.words.json')),
+      faults: ({ index }) =>
+        index === 0
+          ? { kind: 'close', code: 1011, reason: NET0000_REASON, metadata: true, afterAudioBytes: 4 * 32000 }
+          : undefined,
+    });
+    emulators.push(emulator);
+    return emulator;
+  }
+
+  /** The words of the transcript lines (`[  1.0 s] Hello from …`), in order. */
+  function transcriptWords(stdout: string): string[] {
+    return lines(stdout).flatMap((line) => {
+      const match = /^\[ *\d+\.\d s\] (.*)$/.exec(line);
+      return match === null ? [] : match[1]!.split(' ');
+    });
+  }
+
+  test('reconnects by default: says so, prints every word of the sample once and in order, exit 0', async () => {
+    const server = await closingOnce();
+    const run = await runCli(['transcribe', SAMPLE, '--fast', '--no-gate', '--url', server.url]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/↻ connection lost: .*NET-0000.*; reconnecting in \d+ ms \(attempt 1\)/);
+    expect(run.stdout).toMatch(/↻ reconnected \(attempt 2, request id /);
+    expect(transcriptWords(run.stdout)).toEqual(script.words.map((w) => w.punctuated_word));
+    expect(run.stdout).toMatch(/connections +2\n/);
+    expect(server.sessions()).toHaveLength(2);
+  });
+
+  test('--no-reconnect ends the run at that close: exit 5 with one line naming NET-0000', async () => {
+    const server = await closingOnce();
+    const run = await runCli([
+      'transcribe',
+      SAMPLE,
+      '--fast',
+      '--no-gate',
+      '--no-reconnect',
+      '--url',
+      server.url,
+    ]);
+    expect(run.code).toBe(5);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^deepgram-rx: .*NET-0000/)]);
+    expect(run.stdout).not.toContain('↻');
+    expect(server.sessions()).toHaveLength(1);
   });
 });
 

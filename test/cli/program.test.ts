@@ -12,7 +12,7 @@ function serveArgs(parsed: ParsedCommand): ServeArgs {
 }
 
 describe('parseCommandLine: transcribe', () => {
-  test('a bare FILE streams in real time to the emulator with gating and KeepAlive on', () => {
+  test('a bare FILE streams in real time to the emulator with gating, KeepAlive and reconnection on', () => {
     const args = transcribeArgs(parseCommandLine(['transcribe', 'a.wav'], {}));
     expect(args).toEqual({
       file: 'a.wav',
@@ -24,6 +24,7 @@ describe('parseCommandLine: transcribe', () => {
       keepAlive: true,
       idleMs: 3000,
       gate: true,
+      reconnect: true,
       interim: false,
       json: false,
       emulatorIdleTimeoutMs: 10000,
@@ -85,6 +86,7 @@ describe('parseCommandLine: transcribe', () => {
           '--idle-ms',
           '500',
           '--no-gate',
+          '--no-reconnect',
           '--interim',
           '--json',
           '--emulator-idle-timeout',
@@ -101,9 +103,18 @@ describe('parseCommandLine: transcribe', () => {
       keepAlive: false,
       idleMs: 500,
       gate: false,
+      reconnect: false,
       interim: true,
       json: true,
       emulatorIdleTimeoutMs: 1500,
+    });
+  });
+
+  test('--no-reconnect turns reconnection off, and only that', () => {
+    const args = transcribeArgs(parseCommandLine(['transcribe', 'a.wav', '--no-reconnect'], {}));
+    expect(args).toEqual({
+      ...transcribeArgs(parseCommandLine(['transcribe', 'a.wav'], {})),
+      reconnect: false,
     });
   });
 
@@ -200,7 +211,8 @@ describe('parseCommandLine: help and version', () => {
   test('transcribe --help lists its options', () => {
     const parsed = parseCommandLine(['transcribe', '--help'], {});
     expect(parsed).toMatchObject({ kind: 'exit', code: 0 });
-    if (parsed.kind === 'exit') expect(parsed.stdout).toMatch(/--no-keepalive[\s\S]*--no-gate[\s\S]*--json/);
+    if (parsed.kind === 'exit')
+      expect(parsed.stdout).toMatch(/--no-keepalive[\s\S]*--no-reconnect[\s\S]*--no-gate[\s\S]*--json/);
   });
 
   test('--version prints the version given', () => {

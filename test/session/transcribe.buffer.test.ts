@@ -23,17 +23,38 @@ const B = chunk(10, 2);
 const C = chunk(10, 3);
 const D = chunk(10, 4);
 
-it('errors with an AudioBufferOverflowError when more than maxBufferBytes wait for the socket to open', () => {
+it('errors with an AudioBufferOverflowError when more than maxBufferBytes wait for the socket to open, with reconnect: false', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: false });
     const events = cold('abcd', { a: A, b: B, c: C, d: D }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, maxBufferBytes: 1000 }),
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        maxBufferBytes: 1000,
+        reconnect: false,
+      }),
     );
     expectObservable(summarised(events)).toBe('---(e|)', {
       e: { error: 'AudioBufferOverflowError', waitingFor: 'open', bufferedBytes: 1280 },
     });
   });
   expect(server.connections[0]?.closed).toMatchObject({ by: 'client', time: 3 });
+});
+
+it('drops the oldest audio past maxBufferBytes before the first open, and names it in a Gap, when reconnection is on (the default)', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({ scheduler, openDelayMs: 10 });
+    const events = cold('abcd', { a: A, b: B, c: C, d: D }).pipe(
+      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, maxBufferBytes: 1000 }),
+    );
+    expectObservable(events, '^ 20ms !').toBe('10ms (go)', {
+      g: { type: 'Gap', from: 0, to: 0.01, reason: expect.stringContaining('maxBufferBytes') },
+      o: OPEN,
+    });
+  });
+  expect(server.connections[0]?.sent.map((frame) => frame.data)).toEqual([B, C, D]);
 });
 
 it('names the bound, what the audio waited for and how to raise it in the overflow message', () => {
@@ -115,11 +136,18 @@ it('queues a KeepAlive behind audio held back by backpressure', () => {
   ]);
 });
 
-it('errors with an AudioBufferOverflowError waiting for drain when the socket stays busy', () => {
+it('errors with an AudioBufferOverflowError waiting for drain when the socket stays busy, with reconnect: false', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => (c.bufferedAmount = 1_000_000) });
     const events = cold('1ms a b c', { a: A, b: B, c: C }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, maxBufferBytes: 700 }),
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: server.factory,
+        scheduler,
+        maxBufferBytes: 700,
+        reconnect: false,
+      }),
     );
     expectObservable(summarised(events)).toBe('o 2ms (e|)', {
       o: OPEN,

@@ -74,11 +74,35 @@ it('throws a TypeError that does not echo the value for an empty or non-string k
   );
 });
 
-it('validates reconnect settings although reconnection is not implemented yet', () => {
+it('validates reconnect settings when transcribe() is called', () => {
   expect(call({ reconnect: { maxAttempts: 3, initialDelayMs: 100 } })).not.toThrow();
   expect(call({ reconnect: false })).not.toThrow();
   expect(call({ reconnect: { maxAttempts: 1.5 } })).toThrow(RangeError);
   expect(call({ reconnect: { maxDelayMs: -1 } })).toThrow(RangeError);
+});
+
+it('turns reconnection on with the default settings when reconnect is absent, and off with reconnect: false', () => {
+  const defaults = resolveTranscribeConfig({}).reconnect;
+  expect(defaults).toEqual({
+    maxAttempts: 5,
+    initialDelayMs: 500,
+    maxDelayMs: 10000,
+    replayMs: 20000,
+    replayRate: 1.25,
+    jitter: 0.3,
+    healthyAfterMs: 5000,
+    serverSilenceMs: 10000,
+  });
+  expect(resolveTranscribeConfig({ reconnect: {} }).reconnect).toEqual(defaults);
+  expect(resolveTranscribeConfig({ reconnect: undefined }).reconnect).toEqual(defaults);
+  expect(resolveTranscribeConfig({ reconnect: false }).reconnect).toBeUndefined();
+});
+
+it('throws a TypeError for a reconnect that is neither settings nor false', () => {
+  expect(call({ reconnect: true as unknown as false })).toThrow(
+    /reconnect must be an object or false, got true/,
+  );
+  expect(call({ reconnect: null as unknown as false })).toThrow(TypeError);
 });
 
 it('throws a TypeError for a finalize$ that is not an Observable and a webSocket that is not a function', () => {

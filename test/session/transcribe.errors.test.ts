@@ -1,12 +1,14 @@
 /**
  * How transcribe() fails, in virtual time against the fake Deepgram: every fatal condition errors
- * the stream with a LiveError of the right kind.
+ * the stream with a LiveError of the right kind. One connection (`reconnect: false`): what the
+ * default reconnection retries is in transcribe.reconnect.test.ts.
  */
 import { NEVER } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { LiveError } from '../../src/socket/liveError';
 import { transcribe } from '../../src/session/transcribe';
-import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
+import type { TranscribeConfig } from '../../src/session/transcribeConfig';
+import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { chunk, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
 
 let scheduler: TestScheduler;
@@ -17,12 +19,22 @@ beforeEach(() => {
 
 const A = chunk(10);
 
+/** transcribe() on one connection (`reconnect: false`): each test here is about how that one fails. */
+function once(server: FakeDeepgram, extra: Partial<TranscribeConfig> = {}): ReturnType<typeof transcribe> {
+  return transcribe({
+    url: URL,
+    options: OPTIONS,
+    webSocket: server.factory,
+    scheduler,
+    reconnect: false,
+    ...extra,
+  });
+}
+
 it('errors with an auth LiveError when the handshake is refused with 401', () => {
   scheduler.run(({ expectObservable }) => {
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.failHandshake(401, { delayMs: 5 }) });
-    const events = NEVER.pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
-    );
+    const events = NEVER.pipe(once(server));
     expectObservable(summarised(events)).toBe('5ms (e|)', {
       e: { error: 'LiveError', kind: 'auth', code: 'INVALID_AUTH', closeCode: undefined, status: 401 },
     });
@@ -36,7 +48,7 @@ it('errors with a rate-limit LiveError carrying Retry-After when the handshake i
       scheduler,
       onConnection: (c) => c.failHandshake(429, { headers: { 'retry-after': '2' } }),
     });
-    NEVER.pipe(transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler })).subscribe({
+    NEVER.pipe(once(server)).subscribe({
       error: (e: unknown) => (error = e),
     });
   });
@@ -47,9 +59,7 @@ it('errors with a rate-limit LiveError carrying Retry-After when the handshake i
 it('emits the Metadata, then errors with a timeout LiveError NET-0001 when nothing is sent for the server’s window', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, idleTimeoutMs: 10000 });
-    const events = cold('a', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold('a', { a: A }).pipe(once(server, { keepAlive: false }));
     expectObservable(summarised(events)).toBe('o 9999ms (me|)', {
       o: OPEN,
       m: expect.objectContaining({ type: 'Metadata' }),
@@ -62,9 +72,7 @@ it('stays connected through a 25 s pause with the default KeepAlive, then ends n
   let server = fakeDeepgram();
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, idleTimeoutMs: 10000 });
-    const events = cold('a 25s b|', { a: A, b: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
-    );
+    const events = cold('a 25s b|', { a: A, b: A }).pipe(once(server));
     const keepAlives = ' 2999ms k'.repeat(8);
     expectObservable(summarised(events)).toBe(`o${keepAlives} 1001ms (mu|)`, {
       o: OPEN,
@@ -79,9 +87,7 @@ it('stays connected through a 25 s pause with the default KeepAlive, then ends n
 it('errors with a network LiveError when the server closes normally (1000) before CloseStream', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1000, '', 20) });
-    const events = cold('a', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold('a', { a: A }).pipe(once(server, { keepAlive: false }));
     expectObservable(summarised(events)).toBe('o 19ms (e|)', {
       o: OPEN,
       e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: 1000, status: undefined },
@@ -92,9 +98,7 @@ it('errors with a network LiveError when the server closes normally (1000) befor
 it('errors with a network LiveError when the connection drops', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.drop(30) });
-    const events = cold('a', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold('a', { a: A }).pipe(once(server, { keepAlive: false }));
     expectObservable(summarised(events)).toBe('o 29ms (e|)', {
       o: OPEN,
       e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: 1006, status: undefined },
@@ -102,12 +106,23 @@ it('errors with a network LiveError when the connection drops', () => {
   });
 });
 
+it('errors with a timeout LiveError NET-0000 when the server closes with 1011 mid-stream and reconnect is false', () => {
+  let server = fakeDeepgram();
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1011, 'NET-0000', 150) });
+    const events = cold('a 99ms a 99ms a', { a: A }).pipe(once(server));
+    expectObservable(summarised(events)).toBe('o 149ms (e|)', {
+      o: OPEN,
+      e: { error: 'LiveError', kind: 'timeout', code: 'NET-0000', closeCode: 1011, status: undefined },
+    });
+  });
+  expect(server.connections).toHaveLength(1);
+});
+
 it('errors with a bad-audio LiveError when the server closes with 1008 DATA-0000', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1008, 'DATA-0000', 3) });
-    const events = cold('a', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold('a', { a: A }).pipe(once(server, { keepAlive: false }));
     expectObservable(summarised(events)).toBe('o 2ms (e|)', {
       o: OPEN,
       e: { error: 'LiveError', kind: 'bad-audio', code: 'DATA-0000', closeCode: 1008, status: undefined },
@@ -127,7 +142,9 @@ describe('without a webSocket factory and without a global WebSocket (Node 20)',
 
   it('errors with a LiveError telling to pass nodeWebSocket() from deepgram-rx/node', () => {
     let error: unknown;
-    NEVER.pipe(transcribe({ url: URL, options: OPTIONS, apiKey: 'secret-key-123456' })).subscribe({
+    NEVER.pipe(
+      transcribe({ url: URL, options: OPTIONS, apiKey: 'secret-key-123456', reconnect: false }),
+    ).subscribe({
       error: (e: unknown) => (error = e),
     });
     expect(error).toBeInstanceOf(LiveError);

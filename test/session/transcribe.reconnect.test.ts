@@ -52,6 +52,48 @@ function record(events$: Observable<LiveEvent>): Array<[number, unknown]> {
 const reconnecting = (attempt: number, delayMs: number, kind: string): unknown =>
   expect.objectContaining({ type: 'Reconnecting', attempt, delayMs, kind });
 
+it('reconnects by default: without a reconnect option, a 1011 NET-0000 close mid-stream is followed by Reconnecting, a second Open, and the stream goes on', () => {
+  const random = jest.spyOn(Math, 'random').mockReturnValue(0); // the default jitter takes nothing off
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  try {
+    scheduler.run(({ cold }) => {
+      server = fakeDeepgram({
+        scheduler,
+        onConnection: (c) => {
+          if (c.index === 0)
+            c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).close(
+              1011,
+              'NET-0000',
+              250,
+            );
+          else c.emit(fakeResults({ transcript: 'two', start: 0, duration: 0.1 }), 100);
+        },
+      });
+      const { marble, values } = audio(5, true);
+      // Nothing but the transport and the clock: every other setting, reconnect included, is the default.
+      seen = record(
+        cold(marble, values).pipe(
+          transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
+        ),
+      );
+    });
+  } finally {
+    random.mockRestore();
+  }
+  expect(seen.filter(([, e]) => (e as { type: string }).type !== 'Metadata')).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [150, { type: 'Results', final: true, start: 0, duration: 0.1, words: [['one', 0, 0.1]] }],
+    [250, { type: 'Reconnecting', attempt: 1, delayMs: 500, kind: 'timeout', code: 'NET-0000' }],
+    [750, { type: 'Open', attempt: 2 }],
+    [850, { type: 'Results', final: true, start: 0.1, duration: 0.1, words: [['two', 0.1, 0.2]] }],
+    [990, { type: 'Usage', connections: 2, audioBytes: 22400 }],
+  ]);
+  // The new connection got the audio not yet final (b, c) again, then the outage's (d, e), then CloseStream.
+  expect(fills(server.connections[1])).toEqual([2, 3, 4, 5]);
+  expect(server.connections[1]?.textFrames).toEqual(['{"type":"CloseStream"}']);
+});
+
 it('retries a refused handshake with exponential backoff, then gives up after maxAttempts', () => {
   let server!: FakeDeepgram;
   scheduler.run(({ expectObservable }) => {
@@ -125,6 +167,27 @@ it('reconnects once after NET-0001, reports the starved KeepAlive, and ends on a
     [2100, { error: expect.objectContaining({ kind: 'timeout', code: 'NET-0001' }) }],
   ]);
   expect(message).toMatch(/^KeepAlive was starved/);
+});
+
+it('ends on a second NET-0001 even when each silent connection outlived healthyAfterMs', () => {
+  // KeepAlive off and no audio: every connection lasts the server's 10 s, longer than the 5 s after
+  // which a connection counts as healthy; the one retry after NET-0001 must not come back.
+  const seen: Array<[number, unknown]> = [];
+  scheduler.run(() => {
+    const server = fakeDeepgram({ scheduler, idleTimeoutMs: 10000 });
+    NEVER.pipe(transcribe(config(server, { reconnect: { ...RECONNECT, healthyAfterMs: 5000 } }))).subscribe({
+      next: (e) => {
+        if (e.type !== 'Metadata') seen.push([scheduler.now(), brief(e)]);
+      },
+      error: (error: unknown) => seen.push([scheduler.now(), { error }]),
+    });
+  });
+  expect(seen).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [10000, reconnecting(1, 100, 'timeout')],
+    [10100, { type: 'Open', attempt: 2 }],
+    [20100, { error: expect.objectContaining({ kind: 'timeout', code: 'NET-0001' }) }],
+  ]);
 });
 
 it('replays the audio sent since the last final result, then the audio of the outage, on the new connection', () => {

@@ -4,7 +4,7 @@
  */
 import type { Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { transcribe } from '../../src/session/transcribe';
+import { transcribe, type TranscribeConfig } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { chunk, OPTIONS, testScheduler, URL } from './transcribeSupport';
 
@@ -19,63 +19,72 @@ function liveActions(): number {
   return scheduler.actions.filter((action) => !action.closed).length;
 }
 
-it('closes the socket with 1000, removes every listener and leaves no scheduled action when unsubscribed mid-stream', () => {
-  let server = fakeDeepgram();
-  let remaining = -1;
-  scheduler.run(({ cold }) => {
-    server = fakeDeepgram({ scheduler });
-    const audio = cold('a 19ms a 19ms a 200ms a 200ms a|', { a: chunk(10) });
-    let subscription: Subscription | undefined;
-    scheduler.schedule(() => {
-      subscription = audio
-        .pipe(
-          transcribe({
-            url: URL,
-            options: OPTIONS,
-            webSocket: server.factory,
-            scheduler,
-            keepAlive: { idleMs: 100 },
-            finalize$: cold('300ms x', { x: undefined }),
-            backpressure: { pollMs: 10 },
-          }),
-        )
+// The same teardown with reconnection on (the default: its health timer must go too) and off.
+const MODES: ReadonlyArray<[string, Pick<TranscribeConfig, 'reconnect'>]> = [
+  ['by default (reconnect on)', {}],
+  ['with reconnect: false', { reconnect: false }],
+];
+
+describe.each(MODES)('%s', (_mode, extra) => {
+  it('closes the socket with 1000, removes every listener and leaves no scheduled action when unsubscribed mid-stream', () => {
+    let server = fakeDeepgram();
+    let remaining = -1;
+    scheduler.run(({ cold }) => {
+      server = fakeDeepgram({ scheduler });
+      const audio = cold('a 19ms a 19ms a 200ms a 200ms a|', { a: chunk(10) });
+      let subscription: Subscription | undefined;
+      scheduler.schedule(() => {
+        subscription = audio
+          .pipe(
+            transcribe({
+              url: URL,
+              options: OPTIONS,
+              webSocket: server.factory,
+              scheduler,
+              keepAlive: { idleMs: 100 },
+              finalize$: cold('300ms x', { x: undefined }),
+              backpressure: { pollMs: 10 },
+              ...extra,
+            }),
+          )
+          .subscribe();
+      }, 0);
+      scheduler.schedule(() => subscription?.unsubscribe(), 150);
+      scheduler.schedule(() => (remaining = liveActions()), 151);
+    });
+    const connection = server.connections[0]!;
+    expect(connection.closed).toEqual({ by: 'client', code: 1000, reason: '', time: 150 });
+    expect(connection.listenerCount()).toBe(0);
+    expect(remaining).toBe(0);
+    expect(connection.sent.every((frame) => frame.time < 150)).toBe(true);
+  });
+
+  it('closes a socket that is still connecting when unsubscribed before it opened', () => {
+    let server = fakeDeepgram();
+    let remaining = -1;
+    scheduler.run(({ cold, expectObservable }) => {
+      server = fakeDeepgram({ scheduler, openDelayMs: false });
+      const events = cold('a', { a: chunk(10) }).pipe(
+        transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...extra }),
+      );
+      expectObservable(events, '^ 49ms !').toBe('');
+      scheduler.schedule(() => (remaining = liveActions()), 51);
+    });
+    expect(server.connections[0]?.closed).toMatchObject({ by: 'client', time: 50 });
+    expect(server.connections[0]?.listenerCount()).toBe(0);
+    expect(server.connections[0]?.sent).toEqual([]);
+    expect(remaining).toBe(0);
+  });
+
+  it('leaves no scheduled action once the session completed after CloseStream', () => {
+    let remaining = -1;
+    scheduler.run(({ cold }) => {
+      const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 5 });
+      cold('a|', { a: chunk(10) })
+        .pipe(transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...extra }))
         .subscribe();
-    }, 0);
-    scheduler.schedule(() => subscription?.unsubscribe(), 150);
-    scheduler.schedule(() => (remaining = liveActions()), 151);
+      scheduler.schedule(() => (remaining = liveActions()), 100);
+    });
+    expect(remaining).toBe(0);
   });
-  const connection = server.connections[0]!;
-  expect(connection.closed).toEqual({ by: 'client', code: 1000, reason: '', time: 150 });
-  expect(connection.listenerCount()).toBe(0);
-  expect(remaining).toBe(0);
-  expect(connection.sent.every((frame) => frame.time < 150)).toBe(true);
-});
-
-it('closes a socket that is still connecting when unsubscribed before it opened', () => {
-  let server = fakeDeepgram();
-  let remaining = -1;
-  scheduler.run(({ cold, expectObservable }) => {
-    server = fakeDeepgram({ scheduler, openDelayMs: false });
-    const events = cold('a', { a: chunk(10) }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
-    );
-    expectObservable(events, '^ 49ms !').toBe('');
-    scheduler.schedule(() => (remaining = liveActions()), 51);
-  });
-  expect(server.connections[0]?.closed).toMatchObject({ by: 'client', time: 50 });
-  expect(server.connections[0]?.listenerCount()).toBe(0);
-  expect(server.connections[0]?.sent).toEqual([]);
-  expect(remaining).toBe(0);
-});
-
-it('leaves no scheduled action once the session completed after CloseStream', () => {
-  let remaining = -1;
-  scheduler.run(({ cold }) => {
-    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 5 });
-    cold('a|', { a: chunk(10) })
-      .pipe(transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }))
-      .subscribe();
-    scheduler.schedule(() => (remaining = liveActions()), 100);
-  });
-  expect(remaining).toBe(0);
 });
