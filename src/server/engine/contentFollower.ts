@@ -21,6 +21,7 @@
 import { round6 } from './numbers';
 import type { ContentIndex } from './contentIndex';
 import type { Recognizer, ScriptWord } from './types';
+import { lowerBound } from './lowerBound';
 
 /** A script's words sorted by start, with their spans in sample frames of the file. */
 export interface ContentWords {
@@ -52,17 +53,6 @@ interface Candidate {
 }
 
 const NO_WORDS: readonly ScriptWord[] = Object.freeze([]);
-
-function lowerBound(sorted: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** The recognizer of one session (see the file comment). */
 export class ContentFollower implements Recognizer {

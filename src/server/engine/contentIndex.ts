@@ -5,6 +5,7 @@
  * file the audio a session receives comes from.
  */
 import type { RawEncoding } from '../../protocol/audioFormat';
+import { lowerBound } from './lowerBound';
 
 /** The format of a known file's PCM data (what its WAV header says). */
 export interface ContentFormat {
@@ -186,15 +187,4 @@ export class ContentIndex {
     }
     return keys.subarray(0, count).sort();
   }
-}
-
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -6,6 +6,7 @@
  */
 import type { Recognizer, ScriptWord } from './types';
 import { round6 } from './numbers';
+import { lowerBound } from './lowerBound';
 
 const NO_WORDS: readonly ScriptWord[] = Object.freeze([]);
 
@@ -42,17 +43,6 @@ function checkWord(w: ScriptWord, index: number): void {
       `scriptRecognizer: word ${index} ("${w.word}") needs finite times with 0 <= start <= end, got start ${w.start}, end ${w.end}`,
     );
   }
-}
-
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function shifted(w: ScriptWord, start: number, shift: number): ScriptWord {
