@@ -8,6 +8,7 @@ import type { LiveEvent } from '../../src/session/liveEvent';
 import { transcribe } from '../../src/session/transcribe';
 import type { TranscribeConfig } from '../../src/session/transcribeConfig';
 import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
+import type { FakeConnection } from '../../src/testing/fakeConnection';
 import { fakeResults } from '../../src/testing/fakeMessages';
 import { audioTimes, brief, briefed, fills } from './reconnectSupport';
 import { chunk, OPTIONS, testScheduler, URL } from './transcribeSupport';
@@ -30,6 +31,11 @@ function config(server: FakeDeepgram, extra: Partial<TranscribeConfig> = {}): Tr
     reconnect: RECONNECT,
     ...extra,
   };
+}
+
+/** The first connection's script: a final result for 0–0.1 s at 150 ms, then a drop at 250 ms. */
+function finalThenDrop(c: FakeConnection): void {
+  c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
 }
 
 /** 100 ms chunks at 0, 100, 200, …; chunk i is filled with i + 1. */
@@ -196,7 +202,7 @@ it('replays the audio sent since the last final result, then the audio of the ou
     server = fakeDeepgram({
       scheduler,
       onConnection: (c) => {
-        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+        if (c.index === 0) finalThenDrop(c);
       },
     });
     const { marble, values } = audio(5);
@@ -215,7 +221,7 @@ it('rebases the new connection’s timestamps onto the original audio', () => {
     const server = fakeDeepgram({
       scheduler,
       onConnection: (c) => {
-        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+        if (c.index === 0) finalThenDrop(c);
         else c.emit(fakeResults({ transcript: 'two three', start: 0, duration: 0.2 }), 100);
       },
     });
@@ -267,7 +273,7 @@ it('paces the replay and the backlog at replayRate times real time', () => {
     server = fakeDeepgram({
       scheduler,
       onConnection: (c) => {
-        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+        if (c.index === 0) finalThenDrop(c);
       },
     });
     const { marble, values } = audio(7);
@@ -475,7 +481,7 @@ it('rebases UtteranceEnd and SpeechStarted of the new connection onto the origin
     const server = fakeDeepgram({
       scheduler,
       onConnection: (c) => {
-        if (c.index === 0) c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.1 }), 150).drop(250);
+        if (c.index === 0) finalThenDrop(c);
         else
           c.emit({ type: 'SpeechStarted', channel: [0], timestamp: 0.05 }, 50).emit(
             { type: 'UtteranceEnd', channel: [0, 1], last_word_end: 0.15 },

@@ -5,7 +5,8 @@
 import { Subject } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { transcribe } from '../../src/session/transcribe';
-import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
+import type { TranscribeConfig } from '../../src/session/transcribeConfig';
+import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { chunk, loud, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
 
 let scheduler: TestScheduler;
@@ -13,6 +14,11 @@ let scheduler: TestScheduler;
 beforeEach(() => {
   scheduler = testScheduler();
 });
+
+/** transcribe() against `server` on the test scheduler, with `extra` settings. */
+function metered(server: FakeDeepgram, extra: Partial<TranscribeConfig>): ReturnType<typeof transcribe> {
+  return transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...extra });
+}
 
 /** Three 100 ms chunks, then the end of the audio. */
 const THREE_CHUNKS = 'a 99ms b 99ms c 99ms |';
@@ -22,14 +28,7 @@ it('emits a running Usage snapshot every everyMs, marked not final, before the f
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
     const events = cold(THREE_CHUNKS, values).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
-        keepAlive: false,
-        meter: { everyMs: 120 },
-      }),
+      metered(server, { keepAlive: false, meter: { everyMs: 120 } }),
     );
     expectObservable(events).toBe('o 119ms s 119ms t 109ms (mu|)', {
       o: OPEN,
@@ -51,15 +50,7 @@ it('emits a running Usage snapshot every everyMs, marked not final, before the f
 it('leaves reconciliation out of the running snapshots', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
-    const events = cold(THREE_CHUNKS, values).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
-        meter: { everyMs: 120 },
-      }),
-    );
+    const events = cold(THREE_CHUNKS, values).pipe(metered(server, { meter: { everyMs: 120 } }));
     expectObservable(events, '^ 130ms !').toBe('o 119ms s', {
       o: OPEN,
       s: expect.not.objectContaining({ reconciled: expect.anything() as unknown }),
@@ -71,14 +62,7 @@ it('emits a snapshot at every emission of meter.request$', () => {
   scheduler.run(({ cold, hot, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
     const events = cold(THREE_CHUNKS, values).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
-        keepAlive: false,
-        meter: { request$: hot('50ms x 99ms x') },
-      }),
+      metered(server, { keepAlive: false, meter: { request$: hot('50ms x 99ms x') } }),
     );
     expectObservable(events).toBe('o 49ms s 99ms t 199ms (mu|)', {
       o: OPEN,
@@ -94,14 +78,7 @@ it('errors the session with the error of meter.request$', () => {
   scheduler.run(({ cold, hot, expectObservable }) => {
     const server = fakeDeepgram({ scheduler });
     const events = cold('a', values).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
-        keepAlive: false,
-        meter: { request$: hot('20ms #', {}, new TypeError('boom')) },
-      }),
+      metered(server, { keepAlive: false, meter: { request$: hot('20ms #', {}, new TypeError('boom')) } }),
     );
     expectObservable(summarised(events)).toBe('o 19ms (e|)', { o: OPEN, e: { error: 'TypeError' } });
   });
@@ -110,9 +87,7 @@ it('errors the session with the error of meter.request$', () => {
 it('stops the snapshots when the session ends', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 10 });
-    const events = cold('a|', values).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, meter: { everyMs: 5 } }),
-    );
+    const events = cold('a|', values).pipe(metered(server, { meter: { everyMs: 5 } }));
     // Snapshots at 5 and 10; the session completes at 11 (a timer left behind would never let run() end).
     expectObservable(events).toBe('o 4ms s 4ms s (mu|)', {
       o: OPEN,
@@ -129,14 +104,7 @@ it('reports the silence the gate dropped as gatedSeconds, and reconciles the bil
     // 100 ms chunks: speech 0–0.5 s, silence 0.5–3.0 s, speech 3.0–3.5 s.
     const marble = Array.from({ length: 35 }, (_, i) => (i < 5 || i >= 30 ? 'l' : 's')).join(' 99ms ');
     const events = cold(`${marble}|`, { l: loud(100), s: chunk(100, 0) }).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
-        keepAlive: false,
-        gate: { prerollMs: 0, hangoverMs: 0 },
-      }),
+      metered(server, { keepAlive: false, gate: { prerollMs: 0, hangoverMs: 0 } }),
     );
     expectObservable(events).toBe('o 3410ms (mu|)', {
       o: OPEN,
@@ -169,9 +137,7 @@ it('reports a bill that differs from the audio sent by more than one chunk as no
       closeStream: 'ignore',
       onConnection: (c) => c.emit(metadata, 305).close(1000, '', 306),
     });
-    const events = cold(THREE_CHUNKS, values).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold(THREE_CHUNKS, values).pipe(metered(server, { keepAlive: false }));
     expectObservable(events).toBe('o 304ms m (u|)', {
       o: OPEN,
       m: metadata,
