@@ -3,9 +3,8 @@
  * goes through the same bounded queue, so a control frame never overtakes audio queued before it.
  * Frames wait while the socket is not open, and while its send buffer is above the high-water mark.
  */
-import { interval, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { interval, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Frame } from '../protocol/frames';
-import type { OpenSocket } from '../socket/liveSocket';
 import { AudioBufferOverflowError } from './audioBufferOverflowError';
 import { FrameQueue } from './frameQueue';
 
@@ -18,11 +17,13 @@ export interface OutboxSettings {
   /** While frames wait on an open socket, `bufferedAmount` is checked this often (ms). */
   readonly drainPollMs: number;
   readonly scheduler: SchedulerLike;
-  /**
-   * Past `maxBufferBytes` while no socket is attached (an outage between connections), drop the
-   * oldest audio frames (reported to `dropped`) instead of calling `overflow`. Default false.
-   */
-  readonly dropOldestWhileDetached?: boolean;
+}
+
+/** Where an {@link Outbox} writes: an open socket (a `LiveConnection`). */
+export interface FrameSink {
+  /** Bytes queued by `send` and not yet handed to the network. */
+  readonly bufferedAmount: number;
+  send(frame: Frame): void;
 }
 
 /** What an {@link Outbox} reports, synchronously. */
@@ -41,10 +42,10 @@ export interface OutboxHooks {
  * - `push` writes a frame at once when the socket is open, nothing waits and `bufferedAmount` is
  *   at most `highWaterBytes` (the per-chunk fast path: no allocation, no timer). Otherwise the
  *   frame waits at the end of the queue.
- * - `framesFor(socket)` is the `frames` Observable of one connection: subscribed at open, it
- *   writes the waiting frames in order, then keeps writing. While frames wait on an open socket, one
- *   `interval` of `drainPollMs` checks `bufferedAmount` (a WebSocket has no drain event); it stops
- *   as soon as the queue is empty. Unsubscribing it detaches the socket; frames wait again.
+ * - `attach(socket)` (at open) writes the waiting frames in order, then keeps writing. While frames
+ *   wait on an open socket, one `interval` of `drainPollMs` checks `bufferedAmount` (a WebSocket has
+ *   no drain event); it stops as soon as the queue is empty. `detach()` (the connection ended):
+ *   frames wait again.
  * - More than `maxBufferBytes` waiting calls `overflow` (the frames are kept; the caller ends), or,
  *   with `dropOldestWhileDetached` and no socket attached, drops the oldest audio frames.
  * - `pace(bytesPerMs)` (after a reconnect) lets audio out no faster than that rate until the queue
@@ -53,21 +54,28 @@ export interface OutboxHooks {
  */
 export class Outbox {
   private readonly queue = new FrameQueue();
-  private sink: Subscriber<Frame> | undefined;
-  private socket: OpenSocket | undefined;
+  private socket: FrameSink | undefined;
   private poll: Subscription | undefined;
   private pacing: { bytesPerMs: number; start: number; bytes: number } | undefined;
   private paceTimer: Subscription | undefined;
   private blocked: 'none' | 'buffer' | 'pace' = 'none';
 
+  /**
+   * @param settings - the limits and the clock (a session passes its own settings object)
+   * @param hooks - what the outbox reports
+   * @param dropOldestWhileDetached - past `maxBufferBytes` while no socket is attached (an outage
+   *   between connections), drop the oldest audio frames (reported to `dropped`) instead of
+   *   calling `overflow`
+   */
   constructor(
     private readonly settings: OutboxSettings,
     private readonly hooks: OutboxHooks,
+    private readonly dropOldestWhileDetached = false,
   ) {}
 
   /** True while a socket is attached (open). */
   get attached(): boolean {
-    return this.sink !== undefined;
+    return this.socket !== undefined;
   }
 
   /** Bytes waiting in the queue. */
@@ -88,7 +96,7 @@ export class Outbox {
     }
     this.queue.push(frame, tag);
     if (this.queue.bytes > this.settings.maxBufferBytes) {
-      if (this.sink === undefined && this.settings.dropOldestWhileDetached === true) {
+      if (this.socket === undefined && this.dropOldestWhileDetached) {
         while (this.queue.bytes > this.settings.maxBufferBytes) {
           const dropped = this.queue.dropOldestBinary();
           if (dropped === undefined) break;
@@ -105,7 +113,7 @@ export class Outbox {
       );
       return;
     }
-    if (this.sink !== undefined && this.blocked !== 'pace') {
+    if (this.socket !== undefined && this.blocked !== 'pace') {
       this.blocked = 'buffer';
       this.updatePoll();
     }
@@ -124,25 +132,20 @@ export class Outbox {
         : undefined;
   }
 
-  /** The frames to send on an open socket (the `frames` function of `liveSocket`). */
-  framesFor(socket: OpenSocket): Observable<Frame> {
-    return new Observable<Frame>((sink) => {
-      this.sink = sink;
-      this.socket = socket;
-      this.drain();
-      return () => {
-        if (this.sink === sink) {
-          this.sink = undefined;
-          this.socket = undefined;
-        }
-        this.updatePoll();
-      };
-    });
+  /** Writes to `socket` from now on, the waiting frames first. */
+  attach(socket: FrameSink): void {
+    this.socket = socket;
+    this.drain();
+  }
+
+  /** The socket is gone: frames wait (bounded) until the next `attach`. */
+  detach(): void {
+    this.socket = undefined;
+    this.updatePoll();
   }
 
   /** Stops polling and forgets the waiting frames. */
   dispose(): void {
-    this.sink = undefined;
     this.socket = undefined;
     this.pacing = undefined;
     this.queue.clear();
@@ -181,21 +184,21 @@ export class Outbox {
     if (this.paceTimer !== undefined) return;
     this.paceTimer = this.settings.scheduler.schedule(() => {
       this.paceTimer = undefined;
-      if (this.sink !== undefined) this.drain();
+      if (this.socket !== undefined) this.drain();
     }, wait);
   }
 
   private write(frame: Frame, tag: number): void {
-    this.sink?.next(frame);
+    this.socket?.send(frame);
     this.hooks.written(frame, tag);
   }
 
   private updatePoll(): void {
-    if (this.blocked !== 'pace' || this.sink === undefined) {
+    if (this.blocked !== 'pace' || this.socket === undefined) {
       this.paceTimer?.unsubscribe();
       this.paceTimer = undefined;
     }
-    const waiting = this.sink !== undefined && this.queue.length > 0 && this.blocked === 'buffer';
+    const waiting = this.socket !== undefined && this.queue.length > 0 && this.blocked === 'buffer';
     if (waiting && this.poll === undefined) {
       this.poll = interval(this.settings.drainPollMs, this.settings.scheduler).subscribe(() => this.drain());
     } else if (!waiting && this.poll !== undefined) {

@@ -7,9 +7,11 @@ import { timer, type Observable, type SchedulerLike, type Subscriber, type Subsc
 import { CLOSE_STREAM, finalizeFrame, KEEP_ALIVE, type Frame } from '../protocol/frames';
 import type { ServerMessage } from '../protocol/messages';
 import { gateSilence, type GatedSpan } from '../operators/gateSilence';
+import { KeepAliveClock, type KeepAliveTarget } from '../operators/keepAliveClock';
+import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnection';
 import { LiveError } from '../socket/liveError';
-import type { SocketEvent } from '../socket/liveSocket';
-import { connection } from './connection';
+import type { SocketDecodeFailureEvent, SocketMessageEvent, SocketOpenEvent } from '../socket/liveSocket';
+import { nativeWebSocket } from '../socket/nativeWebSocket';
 import type { LiveEvent } from './liveEvent';
 import type { AudioBufferOverflowError } from './audioBufferOverflowError';
 import { Outbox, type OutboxHooks } from './outbox';
@@ -75,19 +77,24 @@ export function runSession(
  * One session's state and behaviour. A class rather than closures over shared variables: a
  * session lives as long as its audio and there can be thousands in one process, and methods on
  * the prototype cost nothing per session where ~35 closures and their contexts cost ~3 KB.
- * It is also the outbox's hooks object.
+ * It is also the outbox's hooks, the KeepAlive clock's target and the connections' handler: the
+ * socket and the KeepAlive deadline are driven directly (`LiveConnection`, `KeepAliveClock`, the
+ * objects behind `liveSocket` and `withKeepAlive`), not through a chain of subscribers.
  */
-class Session implements OutboxHooks {
+class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
   private readonly scheduler: SchedulerLike;
   private readonly bytesPerSecond: number | undefined;
   private readonly startedAt: number;
   private readonly meter: UsageMeter;
   private readonly timeline = createTimeline();
-  private readonly gated = new GatedOffsets();
+  /** Only with a silence gate. */
+  private gated: GatedOffsets | undefined;
   private readonly reconnect: ReconnectSettings | undefined;
   /** Raw audio maps bytes to time: it can be replayed and resumed on a new connection. */
   private readonly ring: ReplayRing | undefined;
   private readonly outbox: Outbox;
+  /** The KeepAlive deadline of the audio; undefined with `keepAlive: false`. */
+  readonly keepAlive: KeepAliveClock | undefined;
   private audioCompleted = false;
   private closeStreamSent = false;
   private closeTimer: Subscription | undefined;
@@ -98,7 +105,7 @@ class Session implements OutboxHooks {
   private connections = 0;
   private retries = 0;
   private net0001Retried = false;
-  private current: Subscription | undefined;
+  private current: LiveConnection | undefined;
   private connectionOpen = false;
   private healthTimer: Subscription | undefined;
   private silenceTimer: Subscription | undefined;
@@ -120,33 +127,30 @@ class Session implements OutboxHooks {
     this.scheduler = settings.scheduler;
     this.bytesPerSecond = settings.bytesPerSecond;
     this.startedAt = this.scheduler.now();
-    this.meter = new UsageMeter(this.startedAt, this.bytesPerSecond, settings.keepAliveIdleMs);
+    this.meter = new UsageMeter(this.startedAt, this.bytesPerSecond, settings.keepAlive?.idleMs);
     this.reconnect = settings.reconnect;
     const resumable = this.bytesPerSecond !== undefined;
     this.ring =
       this.reconnect === undefined || !resumable ? undefined : new ReplayRing(this.reconnect.replayMs / 1000);
-    this.outbox = new Outbox(
-      {
-        maxBufferBytes: settings.maxBufferBytes,
-        highWaterBytes: settings.highWaterBytes,
-        drainPollMs: settings.drainPollMs,
-        scheduler: this.scheduler,
-        dropOldestWhileDetached: this.ring !== undefined,
-      },
-      this,
-    );
+    this.outbox = new Outbox(settings, this, this.ring !== undefined);
+    // The subscription counts as the first chunk (as in withKeepAlive).
+    this.keepAlive =
+      settings.keepAlive === undefined
+        ? undefined
+        : new KeepAliveClock(settings.keepAlive, this.scheduler, this);
   }
 
   /** Registers the teardown, connects, then subscribes the audio and the optional inputs. */
   start(audio$: Observable<Uint8Array>): void {
     const { subscriber, settings } = this;
-    subscriber.add(() => this.dispose());
+    subscriber.add(this); // its unsubscribe() is the teardown
 
     this.connect();
     if (subscriber.closed) return;
 
     // The audio, subscribed at once: chunks wait in the outbox until the socket opens.
     const gate = settings.gate;
+    const gated = gate === undefined ? undefined : (this.gated = new GatedOffsets());
     const source$ =
       gate === undefined
         ? audio$
@@ -154,14 +158,16 @@ class Session implements OutboxHooks {
             gateSilence({
               ...gate,
               onGate: (span) => {
-                this.gated.add(span);
+                gated?.add(span);
                 this.meter.gated(span.to - span.from);
                 gate.onGate?.(span);
               },
             }),
           );
-    subscriber.add(source$.pipe(settings.keepAlive).subscribe(new AudioObserver(this)));
+    subscriber.add(source$.subscribe(new AudioObserver(this)));
     if (subscriber.closed) return;
+    // The audio ended synchronously: arm nothing.
+    if (!this.audioCompleted) this.keepAlive?.start();
 
     const finalize$ = settings.finalize$;
     if (finalize$ !== undefined) {
@@ -195,13 +201,15 @@ class Session implements OutboxHooks {
     }
   }
 
-  /** A frame (audio or KeepAlive) from the audio pipeline. */
-  audioFrame(frame: Frame): void {
-    if (frame === KEEP_ALIVE) {
-      // Nothing to keep alive before the socket is open.
-      if (this.outbox.attached) this.outbox.push(frame);
-      return;
-    }
+  /** KeepAlive clock: a pause reached its deadline. */
+  keepAliveDue(): void {
+    // Nothing to keep alive before the socket is open.
+    if (this.outbox.attached) this.outbox.push(KEEP_ALIVE);
+  }
+
+  /** An audio chunk (after the gate, if any). */
+  audioChunk(frame: unknown): void {
+    this.keepAlive?.chunk();
     if (!(frame instanceof Uint8Array)) {
       this.fail(new TypeError(`transcribe: audio chunks must be Uint8Array, got ${describeChunk(frame)}`));
       return;
@@ -213,7 +221,8 @@ class Session implements OutboxHooks {
     let from = Number.NaN;
     const bytesPerSecond = this.bytesPerSecond;
     if (bytesPerSecond !== undefined) {
-      from = this.gated.originalAt(this.arrivedBytes / bytesPerSecond);
+      const sentSeconds = this.arrivedBytes / bytesPerSecond;
+      from = this.gated === undefined ? sentSeconds : this.gated.originalAt(sentSeconds);
       this.arrivedBytes += frame.byteLength;
     }
     this.outbox.push(frame, from);
@@ -222,13 +231,16 @@ class Session implements OutboxHooks {
   /** The audio completed: flush and close (CloseStream), then wait for the server's close. */
   audioComplete(): void {
     this.audioCompleted = true;
+    this.keepAlive?.stop();
     this.meter.audioCompleted(this.scheduler.now());
     this.outbox.push(CLOSE_STREAM);
   }
 
-  private dispose(): void {
+  /** The session's teardown (the subscriber calls it at any end: `subscriber.add(session)`). */
+  unsubscribe(): void {
     this.outbox.dispose();
-    this.current?.unsubscribe();
+    this.keepAlive?.stop();
+    this.current?.close();
     this.closeTimer = stopTimer(this.closeTimer);
     this.healthTimer = stopTimer(this.healthTimer);
     this.silenceTimer = stopTimer(this.silenceTimer);
@@ -347,51 +359,52 @@ class Session implements OutboxHooks {
     if (event !== undefined) this.subscriber.next(event);
   }
 
-  socketEvent(event: SocketEvent): void {
-    switch (event.type) {
-      case 'open': {
-        const requestId = event.requestId;
-        this.requestId = requestId;
-        this.connectionOpen = true;
-        this.connectionSentBytes = 0;
-        this.serverHeardTo = 0;
-        this.lastMessageAt = Number.NEGATIVE_INFINITY;
-        this.meter.connectionOpened();
-        this.timeline.connectionOpened();
-        this.flushGap();
-        this.subscriber.next(
-          requestId === undefined
-            ? { type: 'Open', attempt: this.connections }
-            : { type: 'Open', requestId, attempt: this.connections },
-        );
-        const reconnect = this.reconnect;
-        if (reconnect !== undefined) {
-          this.healthTimer = timer(reconnect.healthyAfterMs, this.scheduler).subscribe(() => {
-            this.healthTimer = undefined;
-            this.retries = 0;
-            // The one retry after NET-0001 comes back only once audio flowed again: a connection
-            // that stays open without audio (KeepAlive off, audio paused) lasts 10 s, longer than
-            // healthyAfterMs, and would otherwise reconnect every 10 s for as long as the pause.
-            if (this.connectionSentBytes > 0) this.net0001Retried = false;
-          });
-          // Replay and backlog go out no faster than Deepgram ingests (the frames drain right after this).
-          if (this.connections > 1 && this.bytesPerSecond !== undefined) {
-            this.outbox.pace((this.bytesPerSecond * reconnect.replayRate) / 1000);
-          }
-        }
-        return;
+  /** Connection handler: the socket opened; the outbox writes to it from now on (queued frames first). */
+  socketOpened(event: SocketOpenEvent, socket: LiveConnection): void {
+    const requestId = event.requestId;
+    this.requestId = requestId;
+    this.connectionOpen = true;
+    this.connectionSentBytes = 0;
+    this.serverHeardTo = 0;
+    this.lastMessageAt = Number.NEGATIVE_INFINITY;
+    this.meter.connectionOpened();
+    this.timeline.connectionOpened();
+    this.flushGap();
+    this.subscriber.next(
+      requestId === undefined
+        ? { type: 'Open', attempt: this.connections }
+        : { type: 'Open', requestId, attempt: this.connections },
+    );
+    const reconnect = this.reconnect;
+    if (reconnect !== undefined) {
+      this.healthTimer = timer(reconnect.healthyAfterMs, this.scheduler).subscribe(() => {
+        this.healthTimer = undefined;
+        this.retries = 0;
+        // The one retry after NET-0001 comes back only once audio flowed again: a connection
+        // that stays open without audio (KeepAlive off, audio paused) lasts 10 s, longer than
+        // healthyAfterMs, and would otherwise reconnect every 10 s for as long as the pause.
+        if (this.connectionSentBytes > 0) this.net0001Retried = false;
+      });
+      // Replay and backlog go out no faster than Deepgram ingests (the frames drain right after this).
+      if (this.connections > 1 && this.bytesPerSecond !== undefined) {
+        this.outbox.pace((this.bytesPerSecond * reconnect.replayRate) / 1000);
       }
-      case 'message':
-        this.onMessage(event.message);
-        this.serverSpoke(event.message);
-        return;
-      case 'decode-failure':
-        this.serverSpoke();
-        this.subscriber.next({ type: 'DecodeFailure', failure: event.failure });
-        return;
+    }
+    if (!this.subscriber.closed && this.current === socket) this.outbox.attach(socket);
+  }
+
+  /** Connection handler: a server frame. */
+  socketEvent(event: SocketMessageEvent | SocketDecodeFailureEvent): void {
+    if (event.type === 'message') {
+      this.onMessage(event.message);
+      this.serverSpoke(event.message);
+    } else {
+      this.serverSpoke();
+      this.subscriber.next({ type: 'DecodeFailure', failure: event.failure });
     }
   }
 
+  /** Connection handler: the server closed with 1000. */
   serverClosed(): void {
     if (this.closeStreamSent) {
       this.finish(false);
@@ -413,11 +426,26 @@ class Session implements OutboxHooks {
   /** Opens one connection (attempt number `connections`). */
   private connect(): void {
     this.connections++;
-    const outbox = this.outbox;
-    const subscription = connection(this.settings, (socket) => outbox.framesFor(socket)).subscribe(
-      new ConnectionObserver(this),
-    );
-    if (!subscription.closed) this.current = subscription;
+    const { url, webSocket, credentials } = this.settings;
+    const socket = new LiveConnection(url, webSocket ?? nativeWebSocket(), this);
+    this.current = socket;
+    // The supplier is called for every attempt, sync or async; what it throws or rejects with ends
+    // the attempt like a failed connection (connectionLost).
+    let supplied: ReturnType<NonNullable<typeof credentials>>;
+    try {
+      supplied = credentials?.();
+    } catch (error) {
+      socket.abort(error);
+      return;
+    }
+    if (supplied instanceof Promise) {
+      supplied.then(
+        (resolved) => socket.connect(resolved),
+        (error: unknown) => socket.abort(error),
+      );
+    } else {
+      socket.connect(supplied);
+    }
   }
 
   /**
@@ -432,7 +460,8 @@ class Session implements OutboxHooks {
     this.healthTimer = stopTimer(this.healthTimer);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.closeTimer = stopTimer(this.closeTimer);
-    lost?.unsubscribe();
+    lost?.close();
+    this.outbox.detach();
     const reconnect = this.reconnect;
     if (reconnect === undefined) {
       this.fail(error);
@@ -482,31 +511,17 @@ class Session implements OutboxHooks {
   }
 }
 
-/** The audio pipeline's observer (one small object instead of three closures). */
+/** The audio's observer (one small object instead of three closures). */
 class AudioObserver {
   constructor(private readonly session: Session) {}
-  next(frame: Frame): void {
-    this.session.audioFrame(frame);
+  next(chunk: Uint8Array): void {
+    this.session.audioChunk(chunk);
   }
   error(error: unknown): void {
     this.session.fail(error);
   }
   complete(): void {
     this.session.audioComplete();
-  }
-}
-
-/** A connection's observer. */
-class ConnectionObserver {
-  constructor(private readonly session: Session) {}
-  next(event: SocketEvent): void {
-    this.session.socketEvent(event);
-  }
-  error(error: unknown): void {
-    this.session.connectionLost(error);
-  }
-  complete(): void {
-    this.session.serverClosed();
   }
 }
 

@@ -2,21 +2,11 @@
  * The configuration of `transcribe()` and its call-time validation: everything that can be wrong
  * in a configuration throws here, before any socket opens.
  */
-import {
-  identity,
-  interval,
-  isObservable,
-  merge,
-  type Observable,
-  type OperatorFunction,
-  type SchedulerLike,
-} from 'rxjs';
-import { asyncScheduler } from 'rxjs';
-import type { Frame } from '../protocol/frames';
+import { asyncScheduler, interval, isObservable, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
-import { DEFAULT_KEEP_ALIVE_IDLE_MS, withKeepAlive } from '../operators/withKeepAlive';
+import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
 import type { LiveCredentials, WebSocketFactory } from '../socket/webSocketLike';
 import { credentialsOf } from './credentials';
 import {
@@ -245,9 +235,8 @@ export interface SessionSettings {
   readonly url: string;
   /** Gives the credentials of one connection attempt. */
   readonly credentials: (() => LiveCredentials | Promise<LiveCredentials> | undefined) | undefined;
-  readonly keepAlive: OperatorFunction<Uint8Array, Frame>;
-  /** `idleMs` of the KeepAlive operator (the first KeepAlive of a pause comes this long after its last chunk); undefined when off. */
-  readonly keepAliveIdleMs: number | undefined;
+  /** The KeepAlive schedule (as `withKeepAlive`'s); undefined when `keepAlive: false`. */
+  readonly keepAlive: KeepAliveDelays | undefined;
   readonly closeTimeoutMs: number;
   readonly webSocket: WebSocketFactory | undefined;
   readonly scheduler: SchedulerLike;
@@ -292,23 +281,14 @@ function checkNumber(
 const finitePositive = (n: number): boolean => Number.isFinite(n) && n > 0;
 const finiteNonNegative = (n: number): boolean => Number.isFinite(n) && n >= 0;
 
-function keepAliveOf(
-  keepAlive: TranscribeConfig['keepAlive'],
-  scheduler: SchedulerLike,
-): OperatorFunction<Uint8Array, Frame> {
-  if (keepAlive === false) return identity;
+function keepAliveOf(keepAlive: TranscribeConfig['keepAlive']): KeepAliveDelays | undefined {
+  if (keepAlive === false) return undefined;
   if (keepAlive !== undefined && (typeof keepAlive !== 'object' || keepAlive === null)) {
     throw new TypeError(
       `transcribe: keepAlive must be an object ({ idleMs, intervalMs }) or false, got ${describe(keepAlive)}`,
     );
   }
-  return withKeepAlive({ ...keepAlive, scheduler });
-}
-
-/** The `idleMs` that {@link keepAliveOf} gives `withKeepAlive` (its default when not set). */
-function keepAliveIdleMsOf(keepAlive: TranscribeConfig['keepAlive']): number | undefined {
-  if (keepAlive === false) return undefined;
-  return keepAlive?.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS;
+  return keepAliveDelays(keepAlive ?? {});
 }
 
 /** The reconnect policy: the defaults when `reconnect` is absent, none when it is `false`. */
@@ -462,8 +442,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
   return {
     url,
     credentials: credentialsOf(config),
-    keepAlive: keepAliveOf(config.keepAlive, scheduler),
-    keepAliveIdleMs: keepAliveIdleMsOf(config.keepAlive),
+    keepAlive: keepAliveOf(config.keepAlive),
     closeTimeoutMs,
     webSocket: config.webSocket,
     scheduler,

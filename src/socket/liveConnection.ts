@@ -1,0 +1,287 @@
+/**
+ * One live connection to `/v1/listen` as an object: the socket, its four listeners, decoding and
+ * error mapping, reporting to a handler. `liveSocket` wraps it in an Observable; `transcribe` uses
+ * it directly, so a session holds no subscriber chain for its socket.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeServerMessage } from '../protocol/decode';
+import type { Frame } from '../protocol/frames';
+import { liveErrorFromClose, liveErrorFromHandshake } from './errorMapping';
+import { LiveError, type LiveErrorInit } from './liveError';
+import type { OpenSocket, SocketDecodeFailureEvent, SocketMessageEvent, SocketOpenEvent } from './liveSocket';
+import { endpointOf, redactText, redactUrl, scrubSecrets } from './redact';
+import {
+  CONNECTING,
+  OPEN,
+  type LiveCredentials,
+  type WebSocketCloseEventLike,
+  type WebSocketFactory,
+  type WebSocketLike,
+  type WebSocketMessageEventLike,
+} from './webSocketLike';
+
+/** What a {@link LiveConnection} reports, synchronously. After `close()`, or after one of `serverClosed`/`connectionLost`, nothing more. */
+export interface LiveConnectionHandler {
+  /** The socket opened; `connection` can now `send`. */
+  socketOpened(event: SocketOpenEvent, connection: LiveConnection): void;
+  /** A server frame, decoded (or the reason it did not decode). */
+  socketEvent(event: SocketMessageEvent | SocketDecodeFailureEvent): void;
+  /** The server closed the socket with 1000. */
+  serverClosed(): void;
+  /**
+   * The connection failed: a refused handshake or a close other than 1000 (a {@link LiveError}), a
+   * failed send or transport (`protocol` LiveError), invalid credentials (TypeError), or what the
+   * credential supplier threw.
+   */
+  connectionLost(error: unknown): void;
+}
+
+/** Throws a TypeError when `credentials` are present but unusable. */
+export function checkCredentials(credentials: LiveCredentials | undefined): void {
+  if (credentials === undefined) return;
+  if (credentials.scheme !== 'token' && credentials.scheme !== 'bearer') {
+    throw new TypeError(`liveSocket: credentials.scheme must be 'token' or 'bearer'`);
+  }
+  if (typeof credentials.secret !== 'string' || credentials.secret.trim() === '') {
+    throw new TypeError('liveSocket: credentials.secret must be a non-empty string');
+  }
+}
+
+/** Throws a TypeError when `url` is not an absolute ws:// or wss:// URL. */
+export function checkUrl(url: string): void {
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    throw new TypeError(
+      `liveSocket: url must be an absolute ws:// or wss:// URL, got "${redactUrl(String(url))}"`,
+    );
+  }
+  if (scheme !== 'ws:' && scheme !== 'wss:') {
+    throw new TypeError(`liveSocket: url must use ws:// or wss://, got "${redactUrl(url)}"`);
+  }
+}
+
+function errorDetail(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const { message, error } = event as { message?: unknown; error?: unknown };
+  if (typeof message === 'string' && message !== '') return message;
+  if (error instanceof Error && error.message !== '') return error.message;
+  return undefined;
+}
+
+function binaryLength(data: unknown): number | undefined {
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  if (Array.isArray(data)) return data.reduce((sum: number, part) => sum + (binaryLength(part) ?? 0), 0);
+  return undefined;
+}
+
+function decodeEvent(data: unknown): SocketMessageEvent | SocketDecodeFailureEvent {
+  if (typeof data !== 'string') {
+    const length = binaryLength(data);
+    const found = length === undefined ? typeof data : `a binary frame of ${length} bytes`;
+    return {
+      type: 'decode-failure',
+      failure: {
+        raw: '',
+        errors: [`(frame): expected a text frame (the server sends only text), found ${found}`],
+      },
+    };
+  }
+  const decoded = decodeServerMessage(data);
+  return E.isRight(decoded)
+    ? { type: 'message', message: decoded.right }
+    : { type: 'decode-failure', failure: decoded.left };
+}
+
+/** Rebuilds an error with every text field scrubbed of the secrets and of secret URL parameters. */
+function scrubError(error: LiveError, secrets: readonly string[]): LiveError {
+  const clean = (text: string): string => scrubSecrets(redactText(text), secrets);
+  const init: LiveErrorInit = {
+    kind: error.kind,
+    message: clean(error.message),
+    ...(error.code === undefined ? {} : { code: clean(error.code) }),
+    ...(error.closeCode === undefined ? {} : { closeCode: error.closeCode }),
+    ...(error.reason === undefined ? {} : { reason: clean(error.reason) }),
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.requestId === undefined ? {} : { requestId: clean(error.requestId) }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  };
+  return new LiveError(init);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : 'unknown error';
+}
+
+/**
+ * One connection attempt: `connect(credentials)` opens the socket, `send` writes a frame, `close()`
+ * removes the listeners and closes the socket (1000). Events go to the handler (see
+ * {@link LiveConnectionHandler}); the same mapping of closes and refusals to `LiveError`s as
+ * `liveSocket` documents, with the secret scrubbed from every text. A class: a session holds one
+ * per connection, and its methods are shared; only the four socket listeners are closures.
+ */
+export class LiveConnection implements OpenSocket {
+  private socket: WebSocketLike | undefined;
+  private credentials: LiveCredentials | undefined;
+  private opened = false;
+  private done = false;
+  private errorText: string | undefined;
+  requestId: string | undefined = undefined;
+  protocol = '';
+
+  constructor(
+    private readonly url: string,
+    private readonly webSocket: WebSocketFactory,
+    private readonly handler: LiveConnectionHandler,
+  ) {}
+
+  /** True once closed, or once the handler heard `serverClosed`/`connectionLost`. */
+  get closed(): boolean {
+    return this.done;
+  }
+
+  /** Bytes queued by `send` and not yet handed to the network. */
+  get bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
+  }
+
+  /** Opens the socket with `credentials` (checked first: a TypeError goes to `connectionLost`). */
+  connect(credentials: LiveCredentials | undefined): void {
+    if (this.done) return;
+    try {
+      checkCredentials(credentials);
+    } catch (error) {
+      this.lose(error);
+      return;
+    }
+    this.credentials = credentials;
+    const url = this.url;
+    let socket: WebSocketLike;
+    try {
+      socket = this.webSocket(credentials === undefined ? { url } : { url, credentials });
+    } catch (error) {
+      this.lose(
+        this.error({
+          kind: 'protocol',
+          message: `could not create a WebSocket to ${endpointOf(url)}: ${describe(error)}`,
+        }),
+      );
+      return;
+    }
+    this.socket = socket;
+    try {
+      socket.binaryType = 'arraybuffer';
+    } catch {
+      // Some transports have a fixed binary type; the server sends only text anyway.
+    }
+    socket.addEventListener('open', this.onOpen);
+    socket.addEventListener('message', this.onMessage);
+    socket.addEventListener('error', this.onError);
+    socket.addEventListener('close', this.onClose);
+  }
+
+  /** The attempt failed before a socket existed (e.g. the credential supplier rejected). */
+  abort(error: unknown): void {
+    if (!this.done) this.lose(error);
+  }
+
+  /** Sends a frame (a string as text, bytes as binary); dropped unless the socket is open. */
+  send(frame: Frame): void {
+    const socket = this.socket;
+    if (this.done || socket === undefined || socket.readyState !== OPEN) return;
+    try {
+      socket.send(frame);
+    } catch (error) {
+      this.lose(
+        this.error({
+          kind: 'protocol',
+          message: `could not send a frame to ${endpointOf(this.url)}: ${describe(error)}`,
+        }),
+      );
+    }
+  }
+
+  /** Removes the listeners and closes the socket with 1000 if it is connecting or open. Idempotent. */
+  close(): void {
+    this.done = true;
+    const socket = this.socket;
+    if (socket === undefined) return;
+    this.socket = undefined;
+    socket.removeEventListener('open', this.onOpen);
+    socket.removeEventListener('message', this.onMessage);
+    socket.removeEventListener('error', this.onError);
+    socket.removeEventListener('close', this.onClose);
+    if (socket.readyState === CONNECTING || socket.readyState === OPEN) {
+      try {
+        socket.close(1000);
+      } catch {
+        // Closing is best effort: the socket is unreachable from here on.
+      }
+    }
+  }
+
+  private readonly onOpen = (): void => {
+    const socket = this.socket;
+    if (this.done || socket === undefined) return;
+    this.opened = true;
+    const requestId = socket.upgradeResponse?.headers['dg-request-id'];
+    const secret = this.credentials?.secret;
+    const protocol = secret !== undefined && socket.protocol === secret ? '***' : socket.protocol;
+    this.requestId = requestId;
+    this.protocol = protocol;
+    this.handler.socketOpened(
+      requestId === undefined ? { type: 'open', protocol } : { type: 'open', requestId, protocol },
+      this,
+    );
+  };
+
+  private readonly onMessage = (event: WebSocketMessageEventLike): void => {
+    if (!this.done) this.handler.socketEvent(decodeEvent(event.data));
+  };
+
+  private readonly onError = (event: unknown): void => {
+    this.errorText = errorDetail(event) ?? this.errorText;
+  };
+
+  private readonly onClose = (event: WebSocketCloseEventLike): void => {
+    const socket = this.socket;
+    if (this.done || socket === undefined) return;
+    const upgrade = socket.upgradeResponse;
+    const endpoint = endpointOf(this.url);
+    let error: LiveError | null;
+    if (!this.opened && upgrade !== undefined && upgrade.status !== 101) {
+      error = liveErrorFromHandshake(upgrade, endpoint);
+    } else {
+      const { errorText, requestId } = this;
+      error = liveErrorFromClose({
+        code: event.code,
+        reason: event.reason,
+        opened: this.opened,
+        endpoint,
+        ...(errorText === undefined ? {} : { detail: errorText }),
+        ...(requestId === undefined ? {} : { requestId }),
+      });
+    }
+    this.close();
+    if (error === null) this.handler.serverClosed();
+    else this.handler.connectionLost(scrubError(error, this.secrets()));
+  };
+
+  private lose(error: unknown): void {
+    this.close();
+    this.handler.connectionLost(error);
+  }
+
+  private secrets(): readonly string[] {
+    const secret = this.credentials?.secret;
+    return secret === undefined ? [] : [secret];
+  }
+
+  private error(init: LiveErrorInit): LiveError {
+    return scrubError(new LiveError(init), this.secrets());
+  }
+}
