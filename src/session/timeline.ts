@@ -3,7 +3,7 @@
  * removes what a replay repeats. Pure: no timers, no sockets.
  */
 import { ConnectionClock } from './timelineClock';
-import { rebaseMessage, type TimeMap } from './timelineRebase';
+import { rebaseMessage } from './timelineRebase';
 import { RepeatFilter } from './timelineRepeats';
 import type { TimeBias, Timeline, TimelineOptions } from './timelineTypes';
 
@@ -59,7 +59,6 @@ class SessionTimeline implements Timeline {
   private clock = new ConnectionClock(0);
   /** Whether `connectionOpened()` was called: until then `clock` is the implicit first connection. */
   private opened = false;
-  private readonly map: TimeMap = (seconds, bias) => this.clock.toOriginal(seconds, bias);
 
   constructor(private readonly repeats: RepeatFilter) {}
 
@@ -77,7 +76,7 @@ class SessionTimeline implements Timeline {
   }
 
   rebase<M extends { type: string }>(message: M): M {
-    return rebaseMessage(message, this.map);
+    return rebaseMessage(message, this.clock);
   }
 
   dedupe<M extends { type: string }>(message: M): M | undefined {

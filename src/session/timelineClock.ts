@@ -35,9 +35,13 @@ function checkSeconds(name: string, value: number): void {
   }
 }
 
+const NO_RUNS: readonly Run[] = Object.freeze([]);
+
 /** The runs sent on one connection, and the mapping from its clock to the original audio. */
 export class ConnectionClock {
-  private readonly runs: Run[] = [];
+  // Created with its first run (a first push onto an empty array reserves 17 slots); until then
+  // the shared empty NO_RUNS.
+  private runs: readonly Run[] = NO_RUNS;
 
   /**
    * @param fallbackOrigin original position of connection time 0 while nothing was sent on the
@@ -58,11 +62,11 @@ export class ConnectionClock {
     if (seconds === 0) return;
     const last = this.runs[this.runs.length - 1];
     if (last === undefined) {
-      this.runs.push({ connectionStart: 0, from, seconds });
+      this.runs = [{ connectionStart: 0, from, seconds }];
     } else if (Math.abs(last.from + last.seconds - from) <= ADJACENT_SECONDS) {
       last.seconds += seconds;
     } else {
-      this.runs.push({ connectionStart: last.connectionStart + last.seconds, from, seconds });
+      (this.runs as Run[]).push({ connectionStart: last.connectionStart + last.seconds, from, seconds });
     }
   }
 

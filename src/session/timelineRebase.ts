@@ -12,8 +12,10 @@ import type {
 } from '../protocol/messages';
 import type { TimeBias } from './timelineTypes';
 
-/** Maps a time (seconds) as a start or an end time. */
-export type TimeMap = (seconds: number, bias: TimeBias) => number;
+/** Maps a time (seconds) as a start or an end time (a `ConnectionClock`). */
+export interface TimeMap {
+  toOriginal(seconds: number, bias: TimeBias): number;
+}
 
 /** Rounds seconds to microseconds, so that mapped times carry no float noise. */
 export function roundSeconds(seconds: number): number {
@@ -22,8 +24,8 @@ export function roundSeconds(seconds: number): number {
 
 /** Maps a `[start, end]` pair; the end never falls before the start. */
 function mapSpan(start: number, end: number, map: TimeMap): { start: number; end: number } {
-  const mappedStart = roundSeconds(map(start, 'start'));
-  return { start: mappedStart, end: Math.max(mappedStart, roundSeconds(map(end, 'end'))) };
+  const mappedStart = roundSeconds(map.toOriginal(start, 'start'));
+  return { start: mappedStart, end: Math.max(mappedStart, roundSeconds(map.toOriginal(end, 'end'))) };
 }
 
 function rebaseAlternative(alternative: Alternative, map: TimeMap): Alternative {
@@ -78,12 +80,15 @@ export function rebaseMessage<M extends { type: string }>(message: M, map: TimeM
   if (isUtteranceEnd(message)) {
     const rebased: UtteranceEnd = {
       ...message,
-      last_word_end: roundSeconds(map(message.last_word_end, 'end')),
+      last_word_end: roundSeconds(map.toOriginal(message.last_word_end, 'end')),
     };
     return rebased as unknown as M;
   }
   if (isSpeechStarted(message)) {
-    const rebased: SpeechStarted = { ...message, timestamp: roundSeconds(map(message.timestamp, 'start')) };
+    const rebased: SpeechStarted = {
+      ...message,
+      timestamp: roundSeconds(map.toOriginal(message.timestamp, 'start')),
+    };
     return rebased as unknown as M;
   }
   return message;

@@ -107,11 +107,11 @@ class ResultsCut {
 
 /** Per-channel memory of what was delivered; see `Timeline.dedupe`. */
 export class RepeatFilter {
-  // Indexed by channel (small integers). Arrays, not Maps: an empty array holds no table, and a
-  // session holds one filter for its whole life.
-  private readonly finalized: number[] = [];
-  private readonly utteranceEnds: number[] = [];
-  private readonly speechStarts: number[] = [];
+  // Indexed by channel (small integers). Arrays, not Maps, starting as one shared empty array: a
+  // session holds one filter for its whole life (see setAt for why they are replaced, not grown).
+  private finalized = NONE;
+  private utteranceEnds = NONE;
+  private speechStarts = NONE;
   private channels = 0;
 
   constructor(private readonly tolerance: number) {}
@@ -130,10 +130,16 @@ export class RepeatFilter {
   filter<M extends { type: string }>(message: M): M | undefined {
     if (isResults(message)) return this.filterResults(message) as M | undefined;
     if (isUtteranceEnd(message)) {
-      return this.isRepeat(this.utteranceEnds, message.channel, message.last_word_end) ? undefined : message;
+      const last = this.utteranceEnds;
+      if (this.isRepeat(last, message.channel, message.last_word_end)) return undefined;
+      this.utteranceEnds = setAt(last, this.channelOf(message.channel), message.last_word_end);
+      return message;
     }
     if (isSpeechStarted(message)) {
-      return this.isRepeat(this.speechStarts, message.channel, message.timestamp) ? undefined : message;
+      const last = this.speechStarts;
+      if (this.isRepeat(last, message.channel, message.timestamp)) return undefined;
+      this.speechStarts = setAt(last, this.channelOf(message.channel), message.timestamp);
+      return message;
     }
     return message;
   }
@@ -150,17 +156,37 @@ export class RepeatFilter {
     const cut = new ResultsCut(results, upTo, this.tolerance);
     const kept = cut.apply();
     if (kept !== undefined && results.is_final === true) {
-      this.finalized[channel] = roundSeconds(Math.max(upTo, kept.start + kept.duration, cut.lastWordEnd));
+      this.finalized = setAt(
+        this.finalized,
+        channel,
+        roundSeconds(Math.max(upTo, kept.start + kept.duration, cut.lastWordEnd)),
+      );
     }
     return kept;
   }
 
   /** True when `time` is not later than the last one delivered on the channel (by more than the tolerance). */
-  private isRepeat(last: number[], pair: readonly number[], time: number): boolean {
-    const channel = this.channelOf(pair);
-    const previous = last[channel];
-    if (previous !== undefined && time <= previous + this.tolerance) return true;
-    last[channel] = time;
-    return false;
+  private isRepeat(last: readonly number[], pair: readonly number[], time: number): boolean {
+    const previous = last[this.channelOf(pair)];
+    return previous !== undefined && time <= previous + this.tolerance;
   }
+}
+
+/** The empty per-channel array every filter starts with (frozen: {@link setAt} never writes to it). */
+const NONE: readonly number[] = Object.freeze([]);
+
+/**
+ * `values` with `values[index] = value`: in place once the array has values, else a new array. The
+ * first value of channel 0 makes a one-element array: growing an empty array reserves 17 slots,
+ * which every session would hold for its whole life.
+ */
+function setAt(values: readonly number[], index: number, value: number): readonly number[] {
+  if (values.length === 0) {
+    if (index === 0) return [value];
+    const fresh: number[] = [];
+    fresh[index] = value;
+    return fresh;
+  }
+  (values as number[])[index] = value;
+  return values;
 }
