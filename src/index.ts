@@ -49,6 +49,7 @@ export type {
   LiveCredentials,
   UpgradeResponse,
   WebSocketLikeEventMap,
+  WebSocketLikeHandler,
   WebSocketMessageEventLike,
   WebSocketCloseEventLike,
 } from './socket/webSocketLike';

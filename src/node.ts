@@ -6,6 +6,13 @@ export { WavFileError, type WavFileErrorKind, type WavFormatInfo } from './audio
 export type { WavFormat } from './audio/wavHeader';
 export { nodeWebSocket } from './socket/nodeWebSocket';
 export type { NodeWebSocketOptions } from './socket/nodeWebSocket';
+export { NodeWebSocketAdapter } from './socket/nodeWebSocketAdapter';
+export type {
+  NodeOpenEvent,
+  NodeMessageEvent,
+  NodeCloseEvent,
+  NodeErrorEvent,
+} from './socket/nodeWebSocketAdapter';
 export { startEmulator, NET0001_REASON, NET0000_REASON, DATA0000_REASON } from './server';
 export type {
   Emulator,

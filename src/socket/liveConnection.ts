@@ -17,6 +17,7 @@ import {
   type WebSocketCloseEventLike,
   type WebSocketFactory,
   type WebSocketLike,
+  type WebSocketLikeHandler,
   type WebSocketMessageEventLike,
 } from './webSocketLike';
 
@@ -122,14 +123,18 @@ function describe(error: unknown): string {
  * removes the listeners and closes the socket (1000). Events go to the handler (see
  * {@link LiveConnectionHandler}); the same mapping of closes and refusals to `LiveError`s as
  * `liveSocket` documents, with the secret scrubbed from every text. A class: a session holds one
- * per connection, and its methods are shared; only the four socket listeners are closures.
+ * per connection, and its methods are shared. It is itself the socket's handler where the
+ * transport has `listen` (`nodeWebSocket()`); for any other transport it adds four listener
+ * functions ({@link SocketListeners}).
  */
-export class LiveConnection implements OpenSocket {
+export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
   private socket: WebSocketLike | undefined;
   private credentials: LiveCredentials | undefined;
   private opened = false;
   private done = false;
   private errorText: string | undefined;
+  /** The listener functions, for a transport without `listen`. */
+  private listeners: SocketListeners | undefined;
   requestId: string | undefined = undefined;
   protocol = '';
 
@@ -178,10 +183,8 @@ export class LiveConnection implements OpenSocket {
     } catch {
       // Some transports have a fixed binary type; the server sends only text anyway.
     }
-    socket.addEventListener('open', this.onOpen);
-    socket.addEventListener('message', this.onMessage);
-    socket.addEventListener('error', this.onError);
-    socket.addEventListener('close', this.onClose);
+    if (typeof socket.listen === 'function') socket.listen(this);
+    else this.listeners = new SocketListeners(socket, this);
   }
 
   /** The attempt failed before a socket existed (e.g. the credential supplier rejected). */
@@ -211,10 +214,9 @@ export class LiveConnection implements OpenSocket {
     const socket = this.socket;
     if (socket === undefined) return;
     this.socket = undefined;
-    socket.removeEventListener('open', this.onOpen);
-    socket.removeEventListener('message', this.onMessage);
-    socket.removeEventListener('error', this.onError);
-    socket.removeEventListener('close', this.onClose);
+    if (this.listeners === undefined) socket.listen?.(undefined);
+    else this.listeners.remove(socket);
+    this.listeners = undefined;
     if (socket.readyState === CONNECTING || socket.readyState === OPEN) {
       try {
         socket.close(1000);
@@ -224,7 +226,8 @@ export class LiveConnection implements OpenSocket {
     }
   }
 
-  private readonly onOpen = (): void => {
+  /** Socket handler: the socket opened. */
+  handleOpen(): void {
     const socket = this.socket;
     if (this.done || socket === undefined) return;
     this.opened = true;
@@ -237,17 +240,20 @@ export class LiveConnection implements OpenSocket {
       requestId === undefined ? { type: 'open', protocol } : { type: 'open', requestId, protocol },
       this,
     );
-  };
+  }
 
-  private readonly onMessage = (event: WebSocketMessageEventLike): void => {
+  /** Socket handler: a frame from the server. */
+  handleMessage(event: WebSocketMessageEventLike): void {
     if (!this.done) this.handler.socketEvent(decodeEvent(event.data));
-  };
+  }
 
-  private readonly onError = (event: unknown): void => {
+  /** Socket handler: an error event (its text details the close that follows). */
+  handleError(event: unknown): void {
     this.errorText = errorDetail(event) ?? this.errorText;
-  };
+  }
 
-  private readonly onClose = (event: WebSocketCloseEventLike): void => {
+  /** Socket handler: the socket closed. */
+  handleClose(event: WebSocketCloseEventLike): void {
     const socket = this.socket;
     if (this.done || socket === undefined) return;
     const upgrade = socket.upgradeResponse;
@@ -269,7 +275,7 @@ export class LiveConnection implements OpenSocket {
     this.close();
     if (error === null) this.handler.serverClosed();
     else this.handler.connectionLost(scrubError(error, this.secrets()));
-  };
+  }
 
   private lose(error: unknown): void {
     this.close();
@@ -283,5 +289,31 @@ export class LiveConnection implements OpenSocket {
 
   private error(init: LiveErrorInit): LiveError {
     return scrubError(new LiveError(init), this.secrets());
+  }
+}
+
+/** The four listener functions of a connection on a transport without `listen`. */
+class SocketListeners {
+  private readonly onOpen: () => void;
+  private readonly onMessage: (event: WebSocketMessageEventLike) => void;
+  private readonly onError: (event: unknown) => void;
+  private readonly onClose: (event: WebSocketCloseEventLike) => void;
+
+  constructor(socket: WebSocketLike, handler: WebSocketLikeHandler) {
+    this.onOpen = () => handler.handleOpen();
+    this.onMessage = (event) => handler.handleMessage(event);
+    this.onError = (event) => handler.handleError(event);
+    this.onClose = (event) => handler.handleClose(event);
+    socket.addEventListener('open', this.onOpen);
+    socket.addEventListener('message', this.onMessage);
+    socket.addEventListener('error', this.onError);
+    socket.addEventListener('close', this.onClose);
+  }
+
+  remove(socket: WebSocketLike): void {
+    socket.removeEventListener('open', this.onOpen);
+    socket.removeEventListener('message', this.onMessage);
+    socket.removeEventListener('error', this.onError);
+    socket.removeEventListener('close', this.onClose);
   }
 }

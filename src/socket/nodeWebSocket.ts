@@ -3,15 +3,9 @@
  * diagnostics (status, `dg-error`, `dg-request-id`, `Retry-After`, the JSON error body).
  * Node only: exported from `deepgram-rx/node`.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import WebSocket, { type ClientOptions } from 'ws';
-import {
-  authorizationHeader,
-  authSubprotocols,
-  type UpgradeResponse,
-  type WebSocketFactory,
-  type WebSocketLike,
-} from './webSocketLike';
+import { DEFAULT_MAX_ERROR_BODY, NodeWebSocketAdapter } from './nodeWebSocketAdapter';
+import { authorizationHeader, authSubprotocols, type WebSocketFactory } from './webSocketLike';
 
 /** Options of {@link nodeWebSocket}. */
 export interface NodeWebSocketOptions {
@@ -34,44 +28,6 @@ export interface NodeWebSocketOptions {
   readonly heartbeatMs?: number;
   /** Any other `ws` client options (`agent`, `family`, `perMessageDeflate` (default false), …). */
   readonly wsOptions?: Omit<ClientOptions, 'headers' | 'handshakeTimeout' | 'protocol'>;
-}
-
-const DEFAULT_MAX_ERROR_BODY = 16384;
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function noop(): void {
-  // Keeps `ws` from throwing an unhandled 'error' when nobody listens (e.g. closed while connecting).
-}
-
-/** Reads at most `limit` characters of a response body, then calls `done` exactly once. */
-function readBody(response: IncomingMessage, limit: number, done: (body: string) => void): void {
-  let body = '';
-  let finished = false;
-  const finish = (): void => {
-    if (finished) return;
-    finished = true;
-    response.removeAllListeners('data');
-    done(body.length > limit ? body.slice(0, limit) : body);
-  };
-  response.setEncoding('utf8');
-  response.on('data', (chunk: string) => {
-    body += chunk;
-    if (body.length >= limit) {
-      finish();
-      response.destroy();
-    }
-  });
-  response.once('end', finish);
-  response.once('close', finish);
-  response.once('error', finish);
 }
 
 /** Pings `socket` every `intervalMs` once open; terminates it when a ping went unanswered. */
@@ -108,6 +64,10 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
  * successful one only the status and `dg-request-id` are kept, which give the `open` event its
  * `requestId`.
  *
+ * Each socket it makes is a {@link NodeWebSocketAdapter} (a small `WebSocketLike` over the `ws`
+ * socket, with shared listeners rather than `ws`'s per-listener wrappers); its readonly `ws` field
+ * is the underlying `ws` socket.
+ *
  * @param options - auth style, extra headers, handshake timeout, other `ws` options
  * @example
  * ```ts
@@ -141,32 +101,9 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
       headers,
       ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
     };
-    // A plain data property, set on every socket in the same order (so all of them share one hidden
-    // class; a per-socket getter gave each socket its own, ~1 KB).
-    const socket = new WebSocket(url, protocols, clientOptions) as WebSocket & {
-      upgradeResponse: UpgradeResponse | undefined;
-    };
-    socket.upgradeResponse = undefined;
-    socket.on('error', noop);
-    socket.once('upgrade', (response: IncomingMessage) => {
-      // An open socket keeps only what it uses: the request id (the other headers stay unread).
-      const requestId = response.headers['dg-request-id'];
-      socket.upgradeResponse = {
-        status: response.statusCode ?? 101,
-        headers: typeof requestId === 'string' ? { 'dg-request-id': requestId } : {},
-      };
-    });
-    socket.once('unexpected-response', (_request, response: IncomingMessage) => {
-      const status = response.statusCode ?? 0;
-      const responseHeaders = flattenHeaders(response.headers);
-      readBody(response, maxBody, (body) => {
-        socket.upgradeResponse = { status, headers: responseHeaders, body };
-        // Fails the handshake: 'error' then 'close' (1006), read with `upgradeResponse` set.
-        socket.terminate();
-      });
-    });
+    const socket = new WebSocket(url, protocols, clientOptions);
+    const adapter = new NodeWebSocketAdapter(socket, maxBody);
     if (heartbeatMs !== undefined) heartbeat(socket, heartbeatMs);
-    const like: WebSocketLike = socket;
-    return like;
+    return adapter;
   };
 }

@@ -47,6 +47,17 @@ export interface UpgradeResponse {
 }
 
 /**
+ * Receives a socket's four events through {@link WebSocketLike.listen}: one object with methods
+ * instead of four listener functions.
+ */
+export interface WebSocketLikeHandler {
+  handleOpen(): void;
+  handleMessage(event: WebSocketMessageEventLike): void;
+  handleError(event: unknown): void;
+  handleClose(event: WebSocketCloseEventLike): void;
+}
+
+/**
  * The subset of the browser `WebSocket` API that deepgram-rx uses. A native `WebSocket` and a
  * `ws` client both satisfy it. A transport that can see the HTTP upgrade response (Node) also sets
  * `upgradeResponse`, which lets errors carry the HTTP status, `dg-error` and `dg-request-id`.
@@ -67,6 +78,13 @@ export interface WebSocketLike {
     type: K,
     listener: (event: WebSocketLikeEventMap[K]) => void,
   ): void;
+  /**
+   * Optional. Delivers `open`, `message`, `error` and `close` to one handler's methods (the same
+   * events, in the same order, as the listeners would get); `listen(undefined)` stops. When a
+   * transport has it, deepgram-rx uses it instead of `addEventListener`, which saves each
+   * connection four listener closures. `nodeWebSocket()`'s sockets have it.
+   */
+  listen?(handler: WebSocketLikeHandler | undefined): void;
   /** Set by transports that see the upgrade response; read when the socket opens or closes. */
   readonly upgradeResponse?: UpgradeResponse;
 }

@@ -11,6 +11,7 @@ import { LiveError } from '../../src/socket/liveError';
 import { liveSocket, type SocketEvent } from '../../src/socket/liveSocket';
 import { nativeWebSocket } from '../../src/socket/nativeWebSocket';
 import { nodeWebSocket } from '../../src/socket/nodeWebSocket';
+import { NodeWebSocketAdapter } from '../../src/socket/nodeWebSocketAdapter';
 import { CLOSED, type WebSocketFactory, type WebSocketLike } from '../../src/socket/webSocketLike';
 import { closedPort, record, startLoopback, type Loopback } from './loopback';
 
@@ -35,8 +36,13 @@ beforeEach(async () => {
   server = await startLoopback();
 });
 
+/** The `ws` socket behind a socket made by nodeWebSocket() or by a native-style factory over `ws`. */
+function wsOf(socket: WebSocketLike | undefined): WebSocket {
+  return socket instanceof NodeWebSocketAdapter ? socket.ws : (socket as unknown as WebSocket);
+}
+
 afterEach(async () => {
-  for (const socket of made.splice(0)) (socket as unknown as WebSocket).terminate();
+  for (const socket of made.splice(0)) wsOf(socket).terminate();
   await server.close();
 });
 
@@ -222,21 +228,24 @@ describe('closes', () => {
     expect(await peer.closed).toEqual({ code: 1000, reason: '' });
   });
 
-  it('removes every listener it added when unsubscribed', async () => {
+  it('listens through the transport’s listen() and stops listening when unsubscribed', async () => {
     const recording = record(liveSocket({ url: server.url, webSocket: tracked(), frames: NEVER }));
     await recording.event(0);
-    const socket = made[0] as unknown as WebSocket;
-    const types = ['open', 'message', 'close', 'error'];
-    const before = types.map((type) => socket.listenerCount(type));
+    const socket = made[0] as NodeWebSocketAdapter;
+    const types = ['open', 'message', 'close', 'error'] as const;
+    const listenersBefore = types.map((type) => socket.listenerCount(type));
+    const listeningBefore = socket.listening;
     recording.subscription.unsubscribe();
-    // nodeWebSocket keeps one no-op 'error' listener of its own for the socket's lifetime.
-    expect(before).toEqual([1, 1, 1, 2]);
-    expect(types.map((type) => socket.listenerCount(type))).toEqual([0, 0, 0, 1]);
+    expect([listeningBefore, listenersBefore]).toEqual([true, [0, 0, 0, 0]]);
+    expect([socket.listening, types.map((type) => socket.listenerCount(type))]).toEqual([
+      false,
+      [0, 0, 0, 0],
+    ]);
   });
 
   it('can be unsubscribed while still connecting without an unhandled error', async () => {
     const recording = record(liveSocket({ url: server.url, webSocket: tracked() }));
-    const socket = made[0] as unknown as WebSocket;
+    const socket = wsOf(made[0]);
     recording.subscription.unsubscribe();
     await new Promise((resolve) => socket.once('close', resolve));
     expect(socket.readyState).toBe(CLOSED);

@@ -1,0 +1,346 @@
+/**
+ * The sockets nodeWebSocket() makes (NodeWebSocketAdapter) against a real `ws` server on loopback:
+ * the WebSocket EventTarget semantics of their events, the upgrade response they record, and what
+ * they put on the wire.
+ */
+import { isNativeError } from 'node:util/types';
+import WebSocket from 'ws';
+import { nodeWebSocket, type NodeWebSocketOptions } from '../../src/socket/nodeWebSocket';
+import { NodeWebSocketAdapter } from '../../src/socket/nodeWebSocketAdapter';
+import {
+  CLOSED,
+  OPEN,
+  type WebSocketLikeEventMap,
+  type WebSocketLikeHandler,
+} from '../../src/socket/webSocketLike';
+import { closedPort, startLoopback, type Loopback } from './loopback';
+
+const KEY = 'f00dfeedc0ffee0123456789abcdef0123456789';
+
+let server: Loopback;
+const made: NodeWebSocketAdapter[] = [];
+
+beforeEach(async () => {
+  server = await startLoopback();
+});
+
+afterEach(async () => {
+  for (const socket of made.splice(0)) socket.ws.terminate();
+  await server.close();
+});
+
+function connect(options: NodeWebSocketOptions = {}, url = server.url): NodeWebSocketAdapter {
+  const socket = nodeWebSocket(options)({ url, credentials: { scheme: 'token', secret: KEY } });
+  if (!(socket instanceof NodeWebSocketAdapter)) throw new Error('nodeWebSocket() made no adapter');
+  made.push(socket);
+  return socket;
+}
+
+/** Resolves with the next event of `type` (listening through the adapter's own addEventListener). */
+function next<K extends keyof WebSocketLikeEventMap>(
+  socket: NodeWebSocketAdapter,
+  type: K,
+): Promise<WebSocketLikeEventMap[K]> {
+  return new Promise((resolve) => {
+    const listener = (event: WebSocketLikeEventMap[K]): void => {
+      socket.removeEventListener(type, listener);
+      resolve(event);
+    };
+    socket.addEventListener(type, listener);
+  });
+}
+
+async function opened(options: NodeWebSocketOptions = {}): Promise<NodeWebSocketAdapter> {
+  const socket = connect(options);
+  await next(socket, 'open');
+  return socket;
+}
+
+describe('events', () => {
+  it('emits an open event of type "open" once the socket is open', async () => {
+    const socket = connect();
+    const event = await next(socket, 'open');
+    expect(event).toMatchObject({ type: 'open', target: socket });
+    expect(socket.readyState).toBe(OPEN);
+  });
+
+  it('delivers a text frame as a string message even when binaryType is arraybuffer', async () => {
+    const socket = await opened();
+    socket.binaryType = 'arraybuffer';
+    const message = next(socket, 'message');
+    (await server.peer(0)).socket.send('{"type":"Metadata"}');
+    expect(await message).toMatchObject({ type: 'message', data: '{"type":"Metadata"}' });
+  });
+
+  it('delivers a binary frame as an ArrayBuffer when binaryType is arraybuffer', async () => {
+    const socket = await opened();
+    socket.binaryType = 'arraybuffer';
+    const message = next(socket, 'message');
+    (await server.peer(0)).socket.send(Uint8Array.of(1, 2, 3));
+    const { data } = await message;
+    expect(data).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(data as ArrayBuffer)]).toEqual([1, 2, 3]);
+  });
+
+  it('delivers a binary frame as a Buffer with the default binaryType nodebuffer', async () => {
+    const socket = await opened();
+    const message = next(socket, 'message');
+    (await server.peer(0)).socket.send(Uint8Array.of(4, 5));
+    const { data } = await message;
+    expect(Buffer.isBuffer(data)).toBe(true);
+    expect([...(data as Buffer)]).toEqual([4, 5]);
+  });
+
+  it('emits a clean close event with the code and reason the server closed with', async () => {
+    const socket = await opened();
+    const close = next(socket, 'close');
+    (await server.peer(0)).socket.close(4000, 'bye now');
+    expect(await close).toMatchObject({ type: 'close', code: 4000, reason: 'bye now', wasClean: true });
+    expect(socket.readyState).toBe(CLOSED);
+  });
+
+  it('emits a close event with 1006 and wasClean false when the connection drops', async () => {
+    const socket = await opened();
+    const close = next(socket, 'close');
+    (await server.peer(0)).socket.terminate();
+    expect(await close).toMatchObject({ type: 'close', code: 1006, reason: '', wasClean: false });
+  });
+
+  it('emits an error event carrying the ws error and its message when the port refuses', async () => {
+    const socket = connect({}, `ws://127.0.0.1:${await closedPort()}/v1/listen`);
+    const error = next(socket, 'error');
+    const close = next(socket, 'close');
+    const event = (await error) as { type: string; message: string; error: unknown };
+    expect(event.type).toBe('error');
+    // A Node core error: from another realm than jest's `Error`.
+    expect(isNativeError(event.error)).toBe(true);
+    expect(event.message).toBe((event.error as Error).message);
+    expect(event.message).toMatch(/ECONNREFUSED/);
+    expect((await close).code).toBe(1006);
+  });
+
+  it('calls every listener of a type, in the order they were added', async () => {
+    const socket = connect();
+    const calls: string[] = [];
+    socket.addEventListener('open', () => calls.push('first'));
+    socket.addEventListener('open', () => calls.push('second'));
+    socket.addEventListener('open', () => calls.push('third'));
+    await next(socket, 'open');
+    expect(calls).toEqual(['first', 'second', 'third']);
+  });
+
+  it('registers a listener added twice for the same type only once', async () => {
+    const socket = connect();
+    const calls: unknown[] = [];
+    const listener = (event: unknown): void => void calls.push(event);
+    socket.addEventListener('open', listener);
+    socket.addEventListener('open', listener);
+    await next(socket, 'open');
+    expect(calls).toHaveLength(1);
+    expect(socket.listenerCount('open')).toBe(1);
+  });
+
+  it('stops calling a removed listener while calling the others', async () => {
+    const socket = await opened();
+    const calls: string[] = [];
+    const removed = (): void => void calls.push('removed');
+    socket.addEventListener('message', removed);
+    socket.addEventListener('message', () => calls.push('kept'));
+    socket.removeEventListener('message', removed);
+    const message = next(socket, 'message');
+    (await server.peer(0)).socket.send('hello');
+    await message;
+    expect(calls).toEqual(['kept']);
+  });
+
+  it('does not call a listener that an earlier listener removed during the same dispatch', async () => {
+    const socket = connect();
+    const calls: string[] = [];
+    const second = (): void => void calls.push('second');
+    socket.addEventListener('open', () => {
+      calls.push('first');
+      socket.removeEventListener('open', second);
+    });
+    socket.addEventListener('open', second);
+    await next(socket, 'open');
+    expect(calls).toEqual(['first']);
+  });
+
+  it('calls no listener after all were removed and the connecting socket was closed', async () => {
+    const socket = connect();
+    const calls: string[] = [];
+    const listeners = {
+      open: () => void calls.push('open'),
+      message: () => void calls.push('message'),
+      error: () => void calls.push('error'),
+      close: () => void calls.push('close'),
+    };
+    for (const [type, listener] of Object.entries(listeners)) {
+      socket.addEventListener(type as keyof WebSocketLikeEventMap, listener);
+    }
+    for (const [type, listener] of Object.entries(listeners)) {
+      socket.removeEventListener(type as keyof WebSocketLikeEventMap, listener);
+    }
+    socket.close(1000);
+    await new Promise((resolve) => socket.ws.once('close', resolve));
+    expect(socket.readyState).toBe(CLOSED);
+    expect(calls).toEqual([]);
+  });
+
+  it('calls listeners with the adapter as this', async () => {
+    const socket = connect();
+    const thisValues: unknown[] = [];
+    socket.addEventListener('open', function (this: unknown) {
+      thisValues.push(this);
+    });
+    await next(socket, 'open');
+    expect(thisValues).toEqual([socket]);
+  });
+});
+
+describe('upgrade response', () => {
+  it('keeps only the status and dg-request-id of a successful upgrade', async () => {
+    const socket = await opened();
+    expect(socket.upgradeResponse).toEqual({ status: 101, headers: { 'dg-request-id': server.requestId } });
+  });
+
+  it('keeps the status, every header (lower case) and the body of a refused handshake', async () => {
+    const body = JSON.stringify({ err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' });
+    server.refuse = () => ({
+      status: 401,
+      headers: { 'DG-Error': 'Invalid credentials.', 'dg-request-id': 'b0d1e5c4' },
+      body,
+    });
+    const socket = connect();
+    const close = next(socket, 'close');
+    expect((await close).code).toBe(1006);
+    expect(socket.upgradeResponse).toEqual({
+      status: 401,
+      headers: expect.objectContaining({
+        'dg-error': 'Invalid credentials.',
+        'dg-request-id': 'b0d1e5c4',
+        'content-length': String(body.length),
+        connection: 'close',
+      }) as unknown,
+      body,
+    });
+  });
+
+  it('keeps at most maxErrorBodyBytes of a refusal body', async () => {
+    server.refuse = () => ({ status: 400, body: 'x'.repeat(100) });
+    const socket = connect({ maxErrorBodyBytes: 10 });
+    await next(socket, 'close');
+    expect(socket.upgradeResponse?.body).toBe('x'.repeat(10));
+  });
+
+  it('emits an error event and then a close event when the handshake is refused', async () => {
+    server.refuse = () => ({ status: 503 });
+    const socket = connect();
+    const events: string[] = [];
+    socket.addEventListener('error', () => events.push('error'));
+    socket.addEventListener('close', () => events.push('close'));
+    await next(socket, 'close');
+    expect(events).toEqual(['error', 'close']);
+  });
+});
+
+describe('wire and state', () => {
+  it('sends a string as a text frame', async () => {
+    const socket = await opened();
+    socket.send('{"type":"KeepAlive"}');
+    const frame = await (await server.peer(0)).frame(0);
+    expect(frame.isBinary).toBe(false);
+    expect(frame.data.toString('utf8')).toBe('{"type":"KeepAlive"}');
+  });
+
+  it('sends only the bytes of a Uint8Array view on a larger buffer', async () => {
+    const socket = await opened();
+    const whole = Uint8Array.from({ length: 64 }, (_, i) => i);
+    socket.send(whole.subarray(10, 20));
+    const frame = await (await server.peer(0)).frame(0);
+    expect(frame.isBinary).toBe(true);
+    expect([...frame.data]).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+
+  it('closes with the code and reason given to close', async () => {
+    const socket = await opened();
+    socket.close(4001, 'done here');
+    expect(await (await server.peer(0)).closed).toEqual({ code: 4001, reason: 'done here' });
+  });
+
+  it('passes binaryType through to the ws socket', () => {
+    const socket = connect();
+    socket.binaryType = 'arraybuffer';
+    expect(socket.ws.binaryType).toBe('arraybuffer');
+    socket.ws.binaryType = 'fragments';
+    expect(socket.binaryType).toBe('fragments');
+  });
+
+  it('reports the readyState, protocol and bufferedAmount of the ws socket', async () => {
+    const socket = await opened({ auth: 'subprotocol' });
+    expect(socket.ws).toBeInstanceOf(WebSocket);
+    expect(socket.readyState).toBe(socket.ws.readyState);
+    expect(socket.protocol).toBe('token');
+    expect(socket.bufferedAmount).toBe(socket.ws.bufferedAmount);
+  });
+});
+
+describe('listen(handler)', () => {
+  /** A handler that records the type of each event it gets, and the events themselves. */
+  function recordingHandler(): WebSocketLikeHandler & { calls: string[]; events: unknown[] } {
+    const calls: string[] = [];
+    const events: unknown[] = [];
+    return {
+      calls,
+      events,
+      handleOpen: () => calls.push('open'),
+      handleMessage: (event) => {
+        calls.push('message');
+        events.push(event);
+      },
+      handleError: () => calls.push('error'),
+      handleClose: (event) => {
+        calls.push(`close ${event.code}`);
+        events.push(event);
+      },
+    };
+  }
+
+  it('delivers open, message and close to the handler, the same event objects the listeners get', async () => {
+    const socket = connect();
+    const handler = recordingHandler();
+    socket.listen(handler);
+    await next(socket, 'open');
+    const message = next(socket, 'message');
+    (await server.peer(0)).socket.send('{"type":"Metadata"}');
+    const listenerMessage = await message;
+    const closed = next(socket, 'close');
+    (await server.peer(0)).socket.close(4000, 'bye now');
+    const listenerClose = await closed;
+    expect(handler.calls).toEqual(['open', 'message', 'close 4000']);
+    expect(handler.events[0]).toBe(listenerMessage);
+    expect(handler.events[1]).toBe(listenerClose);
+    expect(listenerMessage).toMatchObject({ type: 'message', data: '{"type":"Metadata"}' });
+  });
+
+  it('delivers the error of a refused handshake to the handler before its close', async () => {
+    server.refuse = () => ({ status: 401, headers: {}, body: '{"err_code":"INVALID_AUTH"}' });
+    const socket = connect();
+    const handler = recordingHandler();
+    socket.listen(handler);
+    await next(socket, 'close');
+    expect(handler.calls).toEqual(['error', 'close 1006']);
+  });
+
+  it('stops delivering to the handler after listen(undefined)', async () => {
+    const socket = connect();
+    const handler = recordingHandler();
+    socket.listen(handler);
+    await next(socket, 'open');
+    socket.listen(undefined);
+    const message = next(socket, 'message');
+    (await server.peer(0)).socket.send('{"type":"Metadata"}');
+    await message;
+    expect([handler.calls, socket.listening]).toEqual([['open'], false]);
+  });
+});
