@@ -9,11 +9,17 @@ export function frameBytes(frame: Frame): number {
   return typeof frame === 'string' ? frame.length : frame.byteLength;
 }
 
-/** An ordered queue of frames waiting to be sent. */
+const NO_FRAMES: readonly Frame[] = Object.freeze([]);
+const NO_TAGS: readonly number[] = Object.freeze([]);
+
+/**
+ * An ordered queue of frames waiting to be sent. While empty it holds the shared frozen empty
+ * arrays (a session's queue is empty nearly all its life; its own empty arrays would cost 64 B).
+ */
 export class FrameQueue {
-  private items: Frame[] = [];
+  private items: Frame[] = NO_FRAMES as Frame[];
   /** A number per item (the audio's original position), parallel to `items`; NaN when none. */
-  private tags: number[] = [];
+  private tags: number[] = NO_TAGS as number[];
   private head = 0;
   private byteCount = 0;
 
@@ -29,8 +35,13 @@ export class FrameQueue {
 
   /** Adds a frame at the end, with an optional tag (read back with {@link headTag}). */
   push(frame: Frame, tag = Number.NaN): void {
-    this.items.push(frame);
-    this.tags.push(tag);
+    if (this.items === NO_FRAMES) {
+      this.items = [frame];
+      this.tags = [tag];
+    } else {
+      this.items.push(frame);
+      this.tags.push(tag);
+    }
     this.byteCount += frameBytes(frame);
   }
 
@@ -76,8 +87,8 @@ export class FrameQueue {
     this.head++;
     this.byteCount -= frameBytes(frame);
     if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.tags.length = 0;
+      this.items = NO_FRAMES as Frame[];
+      this.tags = NO_TAGS as number[];
       this.head = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
@@ -89,8 +100,8 @@ export class FrameQueue {
 
   /** Forgets every frame. */
   clear(): void {
-    this.items = [];
-    this.tags = [];
+    this.items = NO_FRAMES as Frame[];
+    this.tags = NO_TAGS as number[];
     this.head = 0;
     this.byteCount = 0;
   }
