@@ -51,6 +51,7 @@ function isValueFlag(arg) {
     '--fixtures',
     '--profile',
     '--heap-snapshot',
+    '--window-profile',
     '--retries',
   ].includes(arg);
 }

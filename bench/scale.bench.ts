@@ -40,6 +40,8 @@ const PROFILE = flags.get('profile');
 const PROFILE_FLAGS = typeof PROFILE === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
 /** `--heap-snapshot DIR`: a heap snapshot of every client at the end of its window (not for timing runs). */
 const SNAPSHOT = flags.get('heap-snapshot');
+/** `--window-profile DIR`: a V8 CPU profile of every client over its steady window only (not for timing runs). */
+const WINDOW_PROFILE = flags.get('window-profile');
 
 const MAIN: Record<ClientKind, string> = {
   rx: 'mainRx.cjs',
@@ -138,6 +140,7 @@ async function runOnce(kind: ClientKind, sessions: number, run: number): Promise
       String(sessions),
       ...(QUICK ? ['--quick'] : []),
       ...(typeof SNAPSHOT === 'string' ? ['--heap-snapshot', SNAPSHOT] : []),
+      ...(typeof WINDOW_PROFILE === 'string' ? ['--window-profile', WINDOW_PROFILE] : []),
     ];
     const client = fork(join(OUT_DIR, MAIN[kind]), args, {
       execArgv: [...CLIENT_FLAGS, ...PROFILE_FLAGS],

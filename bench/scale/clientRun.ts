@@ -8,7 +8,8 @@
  *
  * Run with `--max-semi-space-size=1 --expose-gc`. Arguments: `--url URL --sessions N [--quick]`.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session as InspectorSession } from 'node:inspector';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -137,6 +138,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     windowCpu = process.cpuUsage();
     windowThreads = threadCpuMs();
     loopDelay.enable();
+    startWindowProfile();
   }, windowFrom - performance.now());
   setTimeout(() => {
     const cpu = process.cpuUsage(windowCpu);
@@ -144,6 +146,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     windowWallMs = performance.now() - windowStartedAt;
     inWindow = false;
     windowCpuMs = (cpu.user + cpu.system) / 1000;
+    stopWindowProfile(`${kind}-${sessions}`);
     loopDelay.disable();
     eventLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
     gc();
@@ -266,4 +269,37 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
   for (let i = 0; i < sessions; i++) {
     setTimeout(() => start(i), t0 + (i * plan.staggerMs) / sessions - performance.now());
   }
+}
+
+/** `--window-profile DIR`: the inspector session profiling the steady window, if asked for. */
+let windowProfiler: InspectorSession | undefined;
+
+function startWindowProfile(): void {
+  if (typeof parseFlags(process.argv.slice(2)).get('window-profile') !== 'string') return;
+  windowProfiler = new InspectorSession();
+  windowProfiler.connect();
+  windowProfiler.post('Profiler.enable');
+  windowProfiler.post('Profiler.start');
+  // What the window allocates, sampled every 4 KB (a .heapprofile beside the .cpuprofile).
+  windowProfiler.post('HeapProfiler.enable');
+  windowProfiler.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
+
+function stopWindowProfile(name: string): void {
+  const profiler = windowProfiler;
+  const dir = parseFlags(process.argv.slice(2)).get('window-profile');
+  if (profiler === undefined || typeof dir !== 'string') return;
+  windowProfiler = undefined;
+  mkdirSync(dir, { recursive: true });
+  profiler.post('HeapProfiler.stopSampling', (heapError, heap) => {
+    if (heapError === null) writeFileSync(join(dir, `${name}.heapprofile`), JSON.stringify(heap.profile));
+    profiler.post('Profiler.stop', (error, result) => {
+      if (error === null) writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(result.profile));
+      profiler.disconnect();
+    });
+  });
 }
