@@ -5,12 +5,13 @@
  */
 import { timer, type Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { CLOSE_STREAM, finalizeFrame, KEEP_ALIVE, type Frame } from '../protocol/frames';
+import type { DecodeFailure } from '../protocol/decode';
 import type { ServerMessage } from '../protocol/messages';
 import { gateSilence, type GatedSpan } from '../operators/gateSilence';
 import { KeepAliveClock, type KeepAliveTarget } from '../operators/keepAliveClock';
 import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnection';
 import { LiveError } from '../socket/liveError';
-import type { SocketDecodeFailureEvent, SocketMessageEvent, SocketOpenEvent } from '../socket/liveSocket';
+import type { SocketOpenEvent } from '../socket/liveSocket';
 import { nativeWebSocket } from '../socket/nativeWebSocket';
 import type { LiveEvent } from './liveEvent';
 import type { AudioBufferOverflowError } from './audioBufferOverflowError';
@@ -354,7 +355,8 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
 
   private onMessage(message: ServerMessage): void {
     if (message.type === 'Metadata') this.meter.metadata(message.duration);
-    const event = this.timeline.dedupe(this.timeline.rebase(message));
+    // The decoded message is the session's own (fresh from the decoder): rebased in place.
+    const event = this.timeline.dedupe(this.timeline.rebaseOwned(message));
     this.ring?.trim(this.timeline.finalizedUpTo);
     if (event !== undefined) this.subscriber.next(event);
   }
@@ -393,15 +395,16 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
     if (!this.subscriber.closed && this.current === socket) this.outbox.attach(socket);
   }
 
-  /** Connection handler: a server frame. */
-  socketEvent(event: SocketMessageEvent | SocketDecodeFailureEvent): void {
-    if (event.type === 'message') {
-      this.onMessage(event.message);
-      this.serverSpoke(event.message);
-    } else {
-      this.serverSpoke();
-      this.subscriber.next({ type: 'DecodeFailure', failure: event.failure });
-    }
+  /** Connection handler: a server message. */
+  socketMessage(message: ServerMessage): void {
+    this.onMessage(message);
+    this.serverSpoke(message);
+  }
+
+  /** Connection handler: a server frame that did not decode. */
+  socketDecodeFailure(failure: DecodeFailure): void {
+    this.serverSpoke();
+    this.subscriber.next({ type: 'DecodeFailure', failure });
   }
 
   /** Connection handler: the server closed with 1000. */

@@ -3,7 +3,7 @@
  * removes what a replay repeats. Pure: no timers, no sockets.
  */
 import { ConnectionClock } from './timelineClock';
-import { rebaseMessage } from './timelineRebase';
+import { rebaseMessage, rebaseMessageInPlace } from './timelineRebase';
 import { RepeatFilter } from './timelineRepeats';
 import type { TimeBias, Timeline, TimelineOptions } from './timelineTypes';
 
@@ -77,6 +77,10 @@ class SessionTimeline implements Timeline {
 
   rebase<M extends { type: string }>(message: M): M {
     return rebaseMessage(message, this.clock);
+  }
+
+  rebaseOwned<M extends { type: string }>(message: M): M {
+    return rebaseMessageInPlace(message, this.clock);
   }
 
   dedupe<M extends { type: string }>(message: M): M | undefined {

@@ -78,25 +78,41 @@ export class ConnectionClock {
     const tolerance = boundaryTolerance(t);
     if (bias === 'end') {
       // The first run that ends at or after t: a time on a boundary stays in the earlier run.
-      const index = firstIndex(count, (i) => runs[i]!.connectionStart + runs[i]!.seconds >= t - tolerance);
+      const index = firstEndingAtOrAfter(runs, t - tolerance);
       const run = runs[Math.min(index, count - 1)]!;
       const offset = Math.max(0, t - run.connectionStart);
       return run.from + (index < count ? Math.min(offset, run.seconds) : offset);
     }
     // The last run that starts at or before t: a time on a boundary moves to the later run.
-    const index = firstIndex(count, (i) => runs[i]!.connectionStart > t + tolerance) - 1;
+    const index = firstStartingAfter(runs, t + tolerance) - 1;
     const run = runs[Math.max(index, 0)]!;
     return run.from + Math.max(0, t - run.connectionStart);
   }
 }
 
-/** The smallest index in [0, count) for which `test` holds (`test` is monotonic), else `count`. */
-function firstIndex(count: number, test: (index: number) => boolean): number {
+// Binary searches over the runs (ordered by connectionStart), written out rather than given a
+// predicate closure: toOriginal runs twice per word of every Results.
+
+/** The first run whose end is at or after `t` (`runs.length` when none). */
+function firstEndingAtOrAfter(runs: readonly Run[], t: number): number {
   let low = 0;
-  let high = count;
+  let high = runs.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (test(middle)) high = middle;
+    const run = runs[middle]!;
+    if (run.connectionStart + run.seconds >= t) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The first run that starts after `t` (`runs.length` when none). */
+function firstStartingAfter(runs: readonly Run[], t: number): number {
+  let low = 0;
+  let high = runs.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (runs[middle]!.connectionStart > t) high = middle;
     else low = middle + 1;
   }
   return low;

@@ -74,6 +74,35 @@ export function isSpeechStarted(message: { type: string }): message is SpeechSta
   return message.type === 'SpeechStarted';
 }
 
+/** Maps a word's or a search hit's `[start, end]` in place; the end never falls before the start. */
+function mapSpanInPlace(span: { start: number; end: number }, map: TimeMap): void {
+  const start = roundSeconds(map.toOriginal(span.start, 'start'));
+  span.end = Math.max(start, roundSeconds(map.toOriginal(span.end, 'end')));
+  span.start = start;
+}
+
+/** See `Timeline.rebaseOwned`: what {@link rebaseMessage} returns, written into `message`. */
+export function rebaseMessageInPlace<M extends { type: string }>(message: M, map: TimeMap): M {
+  if (isResults(message)) {
+    const start = roundSeconds(map.toOriginal(message.start, 'start'));
+    const end = Math.max(start, roundSeconds(map.toOriginal(message.start + message.duration, 'end')));
+    message.start = start;
+    message.duration = roundSeconds(end - start);
+    const channel = message.channel;
+    for (const alternative of channel.alternatives) {
+      for (const word of alternative.words) mapSpanInPlace(word, map);
+    }
+    if (channel.search !== undefined) {
+      for (const search of channel.search) for (const hit of search.hits) mapSpanInPlace(hit, map);
+    }
+  } else if (isUtteranceEnd(message)) {
+    message.last_word_end = roundSeconds(map.toOriginal(message.last_word_end, 'end'));
+  } else if (isSpeechStarted(message)) {
+    message.timestamp = roundSeconds(map.toOriginal(message.timestamp, 'start'));
+  }
+  return message;
+}
+
 /** See `Timeline.rebase`. */
 export function rebaseMessage<M extends { type: string }>(message: M, map: TimeMap): M {
   if (isResults(message)) return rebaseResults(message, map) as unknown as M;

@@ -75,8 +75,41 @@ class ResultsCut {
     });
   }
 
+  /**
+   * True when no word or hit repeats final audio and neither the Results nor a word starts before
+   * `upTo`: then
+   * `apply` returns the input unchanged, so it is checked first without allocating (the common
+   * case: nothing is final yet on the channel, or the server moved on). Sets `wordsLeft` and
+   * `lastWordEnd` as the full cut would.
+   */
+  private untouched(): boolean {
+    const { results, upTo } = this;
+    if (results.start < upTo) return false;
+    let wordsLeft = false;
+    let lastWordEnd = -Infinity;
+    const channel = results.channel;
+    for (const alternative of channel.alternatives) {
+      for (const word of alternative.words) {
+        // A repeated word is cut, a word starting before upTo gets its start clamped.
+        if (word.start < upTo || this.repeated(word.start, word.end)) return false;
+        wordsLeft = true;
+        lastWordEnd = Math.max(lastWordEnd, word.end);
+      }
+    }
+    if (channel.search !== undefined) {
+      for (const search of channel.search) {
+        for (const hit of search.hits) if (this.repeated(hit.start, hit.end)) return false;
+      }
+    }
+    if (!wordsLeft && results.start + results.duration <= upTo + ROUNDING) return false;
+    this.wordsLeft = wordsLeft;
+    this.lastWordEnd = lastWordEnd;
+    return true;
+  }
+
   /** The cut Results (the input itself when nothing changed), or undefined when nothing is new. */
   apply(): Results | undefined {
+    if (this.untouched()) return this.results;
     const { results, upTo } = this;
     let entities = results.entities;
     const alternatives = results.channel.alternatives.map((alternative, index) => {

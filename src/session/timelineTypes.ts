@@ -69,6 +69,12 @@ export interface Timeline {
    */
   rebase<M extends { type: string }>(message: M): M;
   /**
+   * {@link rebase} for a message nobody else holds (one fresh from `decodeServerMessage`): writes
+   * the mapped times into `message` itself and returns it, allocating nothing. The result is
+   * field for field what `rebase` returns.
+   */
+  rebaseOwned<M extends { type: string }>(message: M): M;
+  /**
    * Final Results whose words were all already final before (e.g. a replay after a reconnect
    * re-transcribes audio) must not be emitted twice: returns the Results with already-final words
    * removed (transcript rebuilt from the remaining words), or `undefined` when nothing new remains.

@@ -4,11 +4,12 @@
  * it directly, so a session holds no subscriber chain for its socket.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeServerMessage } from '../protocol/decode';
+import { decodeServerMessage, type DecodeFailure } from '../protocol/decode';
 import type { Frame } from '../protocol/frames';
+import type { ServerMessage } from '../protocol/messages';
 import { liveErrorFromClose, liveErrorFromHandshake } from './errorMapping';
 import { LiveError, type LiveErrorInit } from './liveError';
-import type { OpenSocket, SocketDecodeFailureEvent, SocketMessageEvent, SocketOpenEvent } from './liveSocket';
+import type { OpenSocket, SocketOpenEvent } from './liveSocket';
 import { endpointOf, redactText, redactUrl, scrubSecrets } from './redact';
 import {
   CONNECTING,
@@ -25,8 +26,10 @@ import {
 export interface LiveConnectionHandler {
   /** The socket opened; `connection` can now `send`. */
   socketOpened(event: SocketOpenEvent, connection: LiveConnection): void;
-  /** A server frame, decoded (or the reason it did not decode). */
-  socketEvent(event: SocketMessageEvent | SocketDecodeFailureEvent): void;
+  /** A server frame, decoded. */
+  socketMessage(message: ServerMessage): void;
+  /** A server frame that did not decode (the connection goes on). */
+  socketDecodeFailure(failure: DecodeFailure): void;
   /** The server closed the socket with 1000. */
   serverClosed(): void;
   /**
@@ -79,22 +82,13 @@ function binaryLength(data: unknown): number | undefined {
   return undefined;
 }
 
-function decodeEvent(data: unknown): SocketMessageEvent | SocketDecodeFailureEvent {
-  if (typeof data !== 'string') {
-    const length = binaryLength(data);
-    const found = length === undefined ? typeof data : `a binary frame of ${length} bytes`;
-    return {
-      type: 'decode-failure',
-      failure: {
-        raw: '',
-        errors: [`(frame): expected a text frame (the server sends only text), found ${found}`],
-      },
-    };
-  }
-  const decoded = decodeServerMessage(data);
-  return E.isRight(decoded)
-    ? { type: 'message', message: decoded.right }
-    : { type: 'decode-failure', failure: decoded.left };
+function binaryFrameFailure(data: unknown): DecodeFailure {
+  const length = binaryLength(data);
+  const found = length === undefined ? typeof data : `a binary frame of ${length} bytes`;
+  return {
+    raw: '',
+    errors: [`(frame): expected a text frame (the server sends only text), found ${found}`],
+  };
 }
 
 /** Rebuilds an error with every text field scrubbed of the secrets and of secret URL parameters. */
@@ -242,9 +236,16 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
     );
   }
 
-  /** Socket handler: a frame from the server. */
-  handleMessage(event: WebSocketMessageEventLike): void {
-    if (!this.done) this.handler.socketEvent(decodeEvent(event.data));
+  /** Socket handler: a frame from the server (its data). */
+  handleMessage(data: unknown): void {
+    if (this.done) return;
+    if (typeof data !== 'string') {
+      this.handler.socketDecodeFailure(binaryFrameFailure(data));
+      return;
+    }
+    const decoded = decodeServerMessage(data);
+    if (E.isRight(decoded)) this.handler.socketMessage(decoded.right);
+    else this.handler.socketDecodeFailure(decoded.left);
   }
 
   /** Socket handler: an error event (its text details the close that follows). */
@@ -301,7 +302,7 @@ class SocketListeners {
 
   constructor(socket: WebSocketLike, handler: WebSocketLikeHandler) {
     this.onOpen = () => handler.handleOpen();
-    this.onMessage = (event) => handler.handleMessage(event);
+    this.onMessage = (event) => handler.handleMessage(event.data);
     this.onError = (event) => handler.handleError(event);
     this.onClose = (event) => handler.handleClose(event);
     socket.addEventListener('open', this.onOpen);

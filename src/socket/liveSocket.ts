@@ -95,8 +95,12 @@ class SubscriberHandler implements LiveConnectionHandler {
     );
   }
 
-  socketEvent(event: SocketMessageEvent | SocketDecodeFailureEvent): void {
-    this.subscriber.next(event);
+  socketMessage(message: ServerMessage): void {
+    this.subscriber.next({ type: 'message', message });
+  }
+
+  socketDecodeFailure(failure: DecodeFailure): void {
+    this.subscriber.next({ type: 'decode-failure', failure });
   }
 
   serverClosed(): void {

@@ -206,8 +206,8 @@ export class NodeWebSocketAdapter implements WebSocketLike {
 
   /** How many listeners are registered for `type` (for tests and diagnostics). */
   /**
-   * Delivers every event to `handler`'s methods (before the listeners of `addEventListener`, with
-   * the same event objects); `listen(undefined)` stops. One handler at a time: a new one replaces
+   * Delivers every event to `handler`'s methods (before the listeners of `addEventListener`; the
+   * same event objects, and a message's `data`); `listen(undefined)` stops. One handler at a time: a new one replaces
    * the previous.
    */
   listen(handler: WebSocketLikeHandler | undefined): void {
@@ -294,14 +294,12 @@ export class NodeWebSocketAdapter implements WebSocketLike {
       return;
     }
     // A text frame arrives as a Buffer whatever the binaryType; binary data as binaryType made it.
-    const event: NodeMessageEvent = {
-      type: 'message',
-      data: isBinary ? data : (data as Buffer).toString(),
-      target: adapter,
-    };
-    adapter.handler?.handleMessage(event);
+    const value = isBinary ? data : (data as Buffer).toString();
+    adapter.handler?.handleMessage(value);
     const listeners = adapter.messageListeners;
-    if (listeners !== undefined) adapter.dispatch('message', listeners, event);
+    if (listeners === undefined) return;
+    const event: NodeMessageEvent = { type: 'message', data: value, target: adapter };
+    adapter.dispatch('message', listeners, event);
   };
 
   // Always registered, so `ws` never throws an unhandled 'error' (e.g. closed while connecting).

@@ -52,7 +52,8 @@ export interface UpgradeResponse {
  */
 export interface WebSocketLikeHandler {
   handleOpen(): void;
-  handleMessage(event: WebSocketMessageEventLike): void;
+  /** A frame's data (what a `message` event's `data` would be: a string for a text frame). */
+  handleMessage(data: unknown): void;
   handleError(event: unknown): void;
   handleClose(event: WebSocketCloseEventLike): void;
 }

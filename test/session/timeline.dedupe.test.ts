@@ -38,6 +38,15 @@ describe('Timeline.dedupe', () => {
     expect([spans(out), out?.channel.alternatives[0]?.transcript]).toEqual([[['there', 4.5, 5]], 'There.']);
   });
 
+  test('clamps to the finalized position a kept word that starts before it, in a Results that does not', () => {
+    const timeline = createTimeline();
+    timeline.connectionOpened();
+    timeline.sent(0, 10);
+    deliver(timeline, results({ start: 0, duration: 2, words: [word('one', 1, 2)] }));
+    const out = deliver(timeline, results({ start: 2, duration: 1, words: [word('late', 1.95, 2.6)] }));
+    expect(spans(out)).toEqual([['late', 2, 2.6]]);
+  });
+
   test('returns undefined for a final whose words were all final already', () => {
     const out = deliver(
       afterReplayFrom2(),

@@ -11,6 +11,7 @@
  * received; the next connection replays from the finalized position, from the end of the last
  * finalized word, or from earlier (re-sending already final words).
  */
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import type { Results, Word } from '../../src/protocol/messages';
 import { createTimeline } from '../../src/session/timeline';
@@ -161,12 +162,18 @@ function send(g: GenValues, timeline: Timeline, runs: readonly Span[]): void {
 interface Delivered {
   finals: Results[];
   interims: { message: Results; finalizedBefore: number }[];
+  /** Messages for which rebaseOwned (in place) and rebase (a copy) differ. */
+  ownedDiffers: { copy: Results; owned: Results }[];
 }
 
 function deliver(timeline: Timeline, messages: readonly Results[], out: Delivered): void {
   for (const message of messages) {
     const finalizedBefore = timeline.finalizedUpTo;
-    const result = timeline.dedupe(timeline.rebase(deepFreeze(message)));
+    const rebased = timeline.rebase(deepFreeze(message));
+    // As the session gets it: a fresh object from JSON.parse.
+    const owned = timeline.rebaseOwned(JSON.parse(JSON.stringify(message)) as Results);
+    if (!isDeepStrictEqual(owned, rebased)) out.ownedDiffers.push({ copy: rebased, owned });
+    const result = timeline.dedupe(rebased);
     if (result === undefined) continue;
     if (result.is_final === true) out.finals.push(result);
     else out.interims.push({ message: result, finalizedBefore });
@@ -176,7 +183,7 @@ function deliver(timeline: Timeline, messages: readonly Results[], out: Delivere
 /** Runs a scenario through connections that die, then one that finishes the audio. */
 function run(g: GenValues, scenario: Scenario): Delivered {
   const timeline = createTimeline();
-  const out: Delivered = { finals: [], interims: [] };
+  const out: Delivered = { finals: [], interims: [], ownedDiffers: [] };
   const outages = pick(g, 0, 4);
   let replayFrom = 0;
   let lastFinalWordEnd = 0;
@@ -219,6 +226,15 @@ describe('Timeline rebase + dedupe under gating and reconnects', () => {
         );
         const overlapping = words.filter((w, i) => i > 0 && w.start < words[i - 1]!.end);
         expect({ misplaced, overlapping }).toEqual({ misplaced: [], overlapping: [] });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('rebaseOwned writes into the message exactly what rebase returns', () => {
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        expect(run(g, generateScenario(g)).ownedDiffers).toEqual([]);
       }),
       { numRuns: 200 },
     );

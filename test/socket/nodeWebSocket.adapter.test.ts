@@ -286,7 +286,7 @@ describe('wire and state', () => {
 });
 
 describe('listen(handler)', () => {
-  /** A handler that records the type of each event it gets, and the events themselves. */
+  /** A handler that records the type of each event it gets, and what it got with it. */
   function recordingHandler(): WebSocketLikeHandler & { calls: string[]; events: unknown[] } {
     const calls: string[] = [];
     const events: unknown[] = [];
@@ -294,9 +294,9 @@ describe('listen(handler)', () => {
       calls,
       events,
       handleOpen: () => calls.push('open'),
-      handleMessage: (event) => {
+      handleMessage: (data) => {
         calls.push('message');
-        events.push(event);
+        events.push(data);
       },
       handleError: () => calls.push('error'),
       handleClose: (event) => {
@@ -306,7 +306,7 @@ describe('listen(handler)', () => {
     };
   }
 
-  it('delivers open, message and close to the handler, the same event objects the listeners get', async () => {
+  it('delivers open, message data and close to the handler, as the listeners get them', async () => {
     const socket = connect();
     const handler = recordingHandler();
     socket.listen(handler);
@@ -318,7 +318,7 @@ describe('listen(handler)', () => {
     (await server.peer(0)).socket.close(4000, 'bye now');
     const listenerClose = await closed;
     expect(handler.calls).toEqual(['open', 'message', 'close 4000']);
-    expect(handler.events[0]).toBe(listenerMessage);
+    expect(handler.events[0]).toBe(listenerMessage.data);
     expect(handler.events[1]).toBe(listenerClose);
     expect(listenerMessage).toMatchObject({ type: 'message', data: '{"type":"Metadata"}' });
   });
