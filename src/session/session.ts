@@ -95,7 +95,7 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
   private readonly ring: ReplayRing | undefined;
   private readonly outbox: Outbox;
   /** The KeepAlive deadline of the audio; undefined with `keepAlive: false`. */
-  readonly keepAlive: KeepAliveClock | undefined;
+  private readonly keepAlive: KeepAliveClock | undefined;
   private audioCompleted = false;
   private closeStreamSent = false;
   private closeTimer: Subscription | undefined;
