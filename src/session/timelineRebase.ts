@@ -1,15 +1,8 @@
 /**
- * Rewrites the timestamps of server messages with a time mapping, copying only the objects on
- * the changed paths. Pure.
+ * Rewrites the timestamps of server messages with a time mapping: in place (for a message nobody
+ * else holds), or on a copy of only the objects on the changed paths.
  */
-import type {
-  Alternative,
-  Results,
-  ResultsChannel,
-  SearchResult,
-  SpeechStarted,
-  UtteranceEnd,
-} from '../protocol/messages';
+import type { Results, ResultsChannel, SpeechStarted, UtteranceEnd } from '../protocol/messages';
 import type { TimeBias } from './timelineTypes';
 
 /** Maps a time (seconds) as a start or an end time (a `ConnectionClock`). */
@@ -22,41 +15,27 @@ export function roundSeconds(seconds: number): number {
   return Math.round(seconds * 1e6) / 1e6;
 }
 
-/** Maps a `[start, end]` pair; the end never falls before the start. */
-function mapSpan(start: number, end: number, map: TimeMap): { start: number; end: number } {
-  const mappedStart = roundSeconds(map.toOriginal(start, 'start'));
-  return { start: mappedStart, end: Math.max(mappedStart, roundSeconds(map.toOriginal(end, 'end'))) };
-}
-
-function rebaseAlternative(alternative: Alternative, map: TimeMap): Alternative {
-  return {
-    ...alternative,
-    words: alternative.words.map((word) => ({ ...word, ...mapSpan(word.start, word.end, map) })),
-  };
-}
-
-function rebaseSearch(search: SearchResult, map: TimeMap): SearchResult {
-  return { ...search, hits: search.hits.map((hit) => ({ ...hit, ...mapSpan(hit.start, hit.end, map) })) };
-}
-
-function rebaseChannel(channel: ResultsChannel, map: TimeMap): ResultsChannel {
-  const rebased: ResultsChannel = {
+/**
+ * A copy of `results` whose timed objects (the Results, its channel, alternatives, words, search
+ * results and hits) are new and may be written; everything else (`metadata`, `entities`, …) is
+ * shared with the input.
+ */
+function copyTimedPaths(results: Results): Results {
+  const channel = results.channel;
+  const copied: ResultsChannel = {
     ...channel,
-    alternatives: channel.alternatives.map((alternative) => rebaseAlternative(alternative, map)),
+    alternatives: channel.alternatives.map((alternative) => ({
+      ...alternative,
+      words: alternative.words.map((word) => ({ ...word })),
+    })),
   };
-  if (channel.search !== undefined)
-    rebased.search = channel.search.map((search) => rebaseSearch(search, map));
-  return rebased;
-}
-
-function rebaseResults(results: Results, map: TimeMap): Results {
-  const { start, end } = mapSpan(results.start, results.start + results.duration, map);
-  return {
-    ...results,
-    start,
-    duration: roundSeconds(end - start),
-    channel: rebaseChannel(results.channel, map),
-  };
+  if (channel.search !== undefined) {
+    copied.search = channel.search.map((search) => ({
+      ...search,
+      hits: search.hits.map((hit) => ({ ...hit })),
+    }));
+  }
+  return { ...results, channel: copied };
 }
 
 /** True for a message whose `type` says Results (decoded messages only carry that type when valid). */
@@ -108,22 +87,12 @@ export function rebaseMessageInPlace<M extends { type: string }>(message: M, map
   return message;
 }
 
-/** See `Timeline.rebase`. */
+/**
+ * See `Timeline.rebase`: a new message with the mapped times ({@link rebaseMessageInPlace} on a copy
+ * of the objects it writes).
+ */
 export function rebaseMessage<M extends { type: string }>(message: M, map: TimeMap): M {
-  if (isResults(message)) return rebaseResults(message, map) as unknown as M;
-  if (isUtteranceEnd(message)) {
-    const rebased: UtteranceEnd = {
-      ...message,
-      last_word_end: roundSeconds(map.toOriginal(message.last_word_end, 'end')),
-    };
-    return rebased as unknown as M;
-  }
-  if (isSpeechStarted(message)) {
-    const rebased: SpeechStarted = {
-      ...message,
-      timestamp: roundSeconds(map.toOriginal(message.timestamp, 'start')),
-    };
-    return rebased as unknown as M;
-  }
+  if (isResults(message)) return rebaseMessageInPlace(copyTimedPaths(message), map) as unknown as M;
+  if (isUtteranceEnd(message) || isSpeechStarted(message)) return rebaseMessageInPlace({ ...message }, map);
   return message;
 }
