@@ -138,7 +138,8 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     windowCpu = process.cpuUsage();
     windowThreads = threadCpuMs();
     loopDelay.enable();
-    startWindowProfile();
+    const profileDir = flags.get('window-profile');
+    if (typeof profileDir === 'string') startWindowProfile();
   }, windowFrom - performance.now());
   setTimeout(() => {
     const cpu = process.cpuUsage(windowCpu);
@@ -146,7 +147,8 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     windowWallMs = performance.now() - windowStartedAt;
     inWindow = false;
     windowCpuMs = (cpu.user + cpu.system) / 1000;
-    stopWindowProfile(`${kind}-${sessions}`);
+    const profileDir = flags.get('window-profile');
+    if (typeof profileDir === 'string') stopWindowProfile(profileDir, `${kind}-${sessions}`);
     loopDelay.disable();
     eventLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
     gc();
@@ -275,7 +277,6 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
 let windowProfiler: InspectorSession | undefined;
 
 function startWindowProfile(): void {
-  if (typeof parseFlags(process.argv.slice(2)).get('window-profile') !== 'string') return;
   windowProfiler = new InspectorSession();
   windowProfiler.connect();
   windowProfiler.post('Profiler.enable');
@@ -289,10 +290,9 @@ function startWindowProfile(): void {
   });
 }
 
-function stopWindowProfile(name: string): void {
+function stopWindowProfile(dir: string, name: string): void {
   const profiler = windowProfiler;
-  const dir = parseFlags(process.argv.slice(2)).get('window-profile');
-  if (profiler === undefined || typeof dir !== 'string') return;
+  if (profiler === undefined) return;
   windowProfiler = undefined;
   mkdirSync(dir, { recursive: true });
   profiler.post('HeapProfiler.stopSampling', (heapError, heap) => {

@@ -80,8 +80,9 @@ export interface WebSocketLike {
     listener: (event: WebSocketLikeEventMap[K]) => void,
   ): void;
   /**
-   * Optional. Delivers `open`, `message`, `error` and `close` to one handler's methods (the same
-   * events, in the same order, as the listeners would get); `listen(undefined)` stops. When a
+   * Optional. Delivers `open`, `message`, `error` and `close` to one handler's methods, in the
+   * order the listeners would get them (a message as its `data`, the other events as they are);
+   * `listen(undefined)` stops. When a
    * transport has it, deepgram-rx uses it instead of `addEventListener`, which saves each
    * connection four listener closures. `nodeWebSocket()`'s sockets have it.
    */
