@@ -27,6 +27,18 @@ export default tseslint.config(
     rules: {
       'rxjs-x/no-ignored-subscription': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      // A class field declared without a value is first defined as `undefined` (ES2022 class
+      // fields); V8 then keeps every number later stored in it as a separate heap object. On a
+      // per-chunk field that is garbage which outlives the young-generation GC (docs/benchmarks.md).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'PropertyDefinition[readonly!=true][value=null][declare!=true] > TSTypeAnnotation > TSNumberKeyword',
+          message:
+            'Give a mutable number field a number where it is declared (e.g. `= 0`): declared without one it starts as undefined and every number stored in it is allocated.',
+        },
+      ],
     },
   },
   {

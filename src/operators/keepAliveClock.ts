@@ -61,8 +61,13 @@ export class KeepAliveClock {
   /** A KeepAlive went out since the last chunk. */
   private pausing = false;
   private lastKeepAliveAt = 0;
-  /** Counts from construction: the start is the first "chunk". */
-  private lastChunkAt: number;
+  /**
+   * Counts from construction: the start is the first "chunk". Declared with a number (the
+   * constructor sets the real one): a field declared without a value is first defined as
+   * `undefined`, V8 then stores every number in it as a new heap object, and one per chunk of
+   * every session outlived the young-generation GC.
+   */
+  private lastChunkAt = 0;
   private action: Subscription | undefined;
 
   constructor(

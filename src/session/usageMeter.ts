@@ -32,7 +32,8 @@ import type { UsageEvent } from './liveEvent';
  * ```
  */
 export class UsageMeter {
-  private lastAudioAt: number;
+  /** A number from the start (see KeepAliveClock.lastChunkAt): it holds clock readings. */
+  private lastAudioAt = 0;
   private keepAliveInPause = false;
   private idleMs = 0;
   private audioEnded = false;
