@@ -38,6 +38,11 @@ const CLIENT_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 /** `--profile DIR`: also write a V8 CPU profile of every client process into DIR (not for timing runs). */
 const PROFILE = flags.get('profile');
 const PROFILE_FLAGS = typeof PROFILE === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
+/**
+ * `BENCH_CLIENT_FLAGS="--trace-gc-nvp ..."`: more Node/V8 flags for every client process, for
+ * diagnostics (GC traces, `--perf-basic-prof`); not for timing runs.
+ */
+const EXTRA_CLIENT_FLAGS = (process.env.BENCH_CLIENT_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 /** `--heap-snapshot DIR`: a heap snapshot of every client at the end of its window (not for timing runs). */
 const SNAPSHOT = flags.get('heap-snapshot');
 /** `--window-profile DIR`: a V8 CPU profile of every client over its steady window only (not for timing runs). */
@@ -143,7 +148,7 @@ async function runOnce(kind: ClientKind, sessions: number, run: number): Promise
       ...(typeof WINDOW_PROFILE === 'string' ? ['--window-profile', WINDOW_PROFILE] : []),
     ];
     const client = fork(join(OUT_DIR, MAIN[kind]), args, {
-      execArgv: [...CLIENT_FLAGS, ...PROFILE_FLAGS],
+      execArgv: [...CLIENT_FLAGS, ...PROFILE_FLAGS, ...EXTRA_CLIENT_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const budget = plan.staggerMs + plan.chunks * plan.chunkMs + plan.closeTimeoutMs + 30000;

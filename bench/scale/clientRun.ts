@@ -281,12 +281,13 @@ function startWindowProfile(): void {
   windowProfiler.connect();
   windowProfiler.post('Profiler.enable');
   windowProfiler.post('Profiler.start');
-  // What the window allocates, sampled every 4 KB (a .heapprofile beside the .cpuprofile).
+  // What the window allocates, sampled every 4 KB (a .heapprofile beside the .cpuprofile). With
+  // BENCH_WINDOW_SURVIVORS set, only what outlived a young-generation GC: what the scavenger copies.
   windowProfiler.post('HeapProfiler.enable');
   windowProfiler.post('HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.BENCH_WINDOW_SURVIVORS === undefined,
   });
 }
 
