@@ -6,10 +6,9 @@ import { NEVER } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { KEEP_ALIVE } from '../../src/protocol/frames';
 import { AudioBufferOverflowError } from '../../src/session/audioBufferOverflowError';
-import { transcribe } from '../../src/session/transcribe';
 import { resolveTranscribeConfig } from '../../src/session/transcribeConfig';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
-import { chunk, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
+import { chunk, OPEN, OPTIONS, summarised, testScheduler, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 let server = fakeDeepgram();
@@ -27,11 +26,7 @@ it('errors with an AudioBufferOverflowError when more than maxBufferBytes wait f
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: false });
     const events = cold('abcd', { a: A, b: B, c: C, d: D }).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         maxBufferBytes: 1000,
         reconnect: false,
       }),
@@ -47,7 +42,7 @@ it('drops the oldest audio past maxBufferBytes before the first open, and names 
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: 10 });
     const events = cold('abcd', { a: A, b: B, c: C, d: D }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, maxBufferBytes: 1000 }),
+      transcribeOnFake(server, scheduler, { maxBufferBytes: 1000 }),
     );
     expectObservable(events, '^ 20ms !').toBe('10ms (go)', {
       g: { type: 'Gap', from: 0, to: 0.01, reason: expect.stringContaining('maxBufferBytes') },
@@ -68,7 +63,7 @@ it('accepts exactly maxBufferBytes waiting before the socket opens', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: 10 });
     const events = cold('abc', { a: A, b: B, c: C }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, maxBufferBytes: 960 }),
+      transcribeOnFake(server, scheduler, { maxBufferBytes: 960 }),
     );
     expectObservable(events, '^ 20ms !').toBe('10ms o', { o: OPEN });
   });
@@ -87,11 +82,7 @@ it('holds frames while bufferedAmount is above the high-water mark and sends the
     const audio = cold('a 29ms b 9ms c 22ms d', { a: A, b: B, c: C, d: D });
     const finalize$ = cold('45ms x', { x: undefined });
     const events = audio.pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         finalize$,
         keepAlive: false,
         backpressure: { highWaterBytes: 1000, pollMs: 10 },
@@ -118,11 +109,7 @@ it('queues a KeepAlive behind audio held back by backpressure', () => {
       },
     });
     const events = cold('a 9ms b', { a: A, b: B }).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         keepAlive: { idleMs: 100 },
         backpressure: { highWaterBytes: 1000, pollMs: 50 },
       }),
@@ -140,11 +127,7 @@ it('errors with an AudioBufferOverflowError waiting for drain when the socket st
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => (c.bufferedAmount = 1_000_000) });
     const events = cold('1ms a b c', { a: A, b: B, c: C }).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         maxBufferBytes: 700,
         reconnect: false,
       }),
@@ -162,9 +145,7 @@ it('sends nothing more and polls no more once the session is unsubscribed while 
   scheduler.run(({ cold }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => (c.bufferedAmount = 1_000_000) });
     const subscription = cold('a', { a: A })
-      .pipe(
-        transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-      )
+      .pipe(transcribeOnFake(server, scheduler, { keepAlive: false }))
       .subscribe();
     scheduler.schedule(() => subscription.unsubscribe(), 30);
     scheduler.schedule(() => (live = scheduler.actions.filter((action) => !action.closed).length), 31);
@@ -185,11 +166,7 @@ it('never overflows with maxBufferBytes: Infinity', () => {
     server = fakeDeepgram({ scheduler, openDelayMs: 10 });
     const big = new Uint8Array(8 * 1024 * 1024);
     const events = cold('a', { a: big }).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         maxBufferBytes: Infinity,
       }),
     );
@@ -202,11 +179,7 @@ it('does not count KeepAlives that were due before the socket opened against the
   scheduler.run(({ expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: 500 });
     const events = NEVER.pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         maxBufferBytes: 1,
         keepAlive: { idleMs: 10 },
       }),

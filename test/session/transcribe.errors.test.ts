@@ -9,7 +9,7 @@ import { LiveError } from '../../src/socket/liveError';
 import { transcribe } from '../../src/session/transcribe';
 import type { TranscribeConfig } from '../../src/session/transcribeConfig';
 import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
-import { chunk, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
+import { chunk, OPEN, OPTIONS, summarised, testScheduler, URL, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 
@@ -21,11 +21,7 @@ const A = chunk(10);
 
 /** transcribe() on one connection (`reconnect: false`): each test here is about how that one fails. */
 function once(server: FakeDeepgram, extra: Partial<TranscribeConfig> = {}): ReturnType<typeof transcribe> {
-  return transcribe({
-    url: URL,
-    options: OPTIONS,
-    webSocket: server.factory,
-    scheduler,
+  return transcribeOnFake(server, scheduler, {
     reconnect: false,
     ...extra,
   });

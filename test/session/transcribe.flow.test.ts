@@ -8,7 +8,7 @@ import { CLOSE_STREAM, KEEP_ALIVE } from '../../src/protocol/frames';
 import { transcribe } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { fakeResults } from '../../src/testing/fakeMessages';
-import { chunk, OPEN, OPTIONS, RID, testScheduler, URL } from './transcribeSupport';
+import { chunk, OPEN, OPTIONS, RID, testScheduler, URL, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 let server = fakeDeepgram();
@@ -26,9 +26,7 @@ it('sends audio that arrived before the socket opened, in order, when it opens, 
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: 10 });
     const audio = cold('a-b-c 20ms d', { a: A, b: B, c: C, d: D });
-    const events = audio.pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = audio.pipe(transcribeOnFake(server, scheduler, { keepAlive: false }));
     expectObservable(events).toBe('10ms o', { o: OPEN });
   });
   expect(server.connections[0]?.sent).toEqual([
@@ -61,11 +59,7 @@ it('sends KeepAlive during a pause in the audio, never while audio flows, and em
     server = fakeDeepgram({ scheduler });
     const audio = cold('a 49ms a 49ms a 349ms a 9ms |', { a: A });
     const events = audio.pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         keepAlive: { idleMs: 100 },
       }),
     );
@@ -98,11 +92,7 @@ it('does not send the KeepAlives that fall before the socket opened', () => {
   scheduler.run(({ expectObservable }) => {
     server = fakeDeepgram({ scheduler, openDelayMs: 250 });
     const events = NEVER.pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         keepAlive: { idleMs: 100 },
       }),
     );
@@ -120,11 +110,7 @@ it('sends a Finalize from finalize$ after the audio queued before it', () => {
     const audio = cold('a b 20ms c', { a: A, b: B, c: C });
     const finalize$ = cold('--x 20ms y', { x: undefined, y: 1 });
     const events = audio.pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         finalize$,
         keepAlive: false,
       }),
@@ -145,9 +131,7 @@ it('ignores finalize$ once the audio has completed (CloseStream flushes everythi
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, closeStream: 'ignore' });
     const finalize$ = cold('5ms x', { x: undefined });
-    const events = cold('a|', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, finalize$ }),
-    );
+    const events = cold('a|', { a: A }).pipe(transcribeOnFake(server, scheduler, { finalize$ }));
     expectObservable(events, '^ 20ms !').toBe('o', { o: OPEN });
   });
   expect(server.connections[0]?.textFrames).toEqual([CLOSE_STREAM]);
@@ -157,9 +141,7 @@ it('errors with a RangeError when finalize$ emits a channel that is not a non-ne
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler });
     const finalize$ = cold('5ms x', { x: -1 });
-    const events = NEVER.pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, finalize$ }),
-    );
+    const events = NEVER.pipe(transcribeOnFake(server, scheduler, { finalize$ }));
     expectObservable(events).toBe('o 4ms #', { o: OPEN }, expect.any(RangeError));
   });
 });
@@ -171,9 +153,7 @@ it('after the audio completes sends CloseStream, emits the remaining Results, th
       closeStreamDelayMs: 30,
       onConnection: (c) => c.emit(fakeResults({ transcript: 'hello world', start: 0, duration: 0.02 }), 20),
     });
-    const events = cold('a 9ms b|', { a: A, b: B }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
-    );
+    const events = cold('a 9ms b|', { a: A, b: B }).pipe(transcribeOnFake(server, scheduler));
     expectObservable(events).toBe('o 19ms r 20ms (mu|)', {
       o: OPEN,
       r: expect.objectContaining({ type: 'Results', channel: expect.objectContaining({}) }),
@@ -202,9 +182,7 @@ it('after the audio completes sends CloseStream, emits the remaining Results, th
 it('completes with Usage marked closeTimedOut and closes the socket when the server does not close within closeTimeoutMs', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, closeStream: 'ignore' });
-    const events = cold('a|', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, closeTimeoutMs: 500 }),
-    );
+    const events = cold('a|', { a: A }).pipe(transcribeOnFake(server, scheduler, { closeTimeoutMs: 500 }));
     expectObservable(events).toBe('o 500ms (u|)', {
       o: OPEN,
       u: expect.objectContaining({ type: 'Usage', closeTimedOut: true, audioBytes: 320 }),
@@ -216,9 +194,7 @@ it('completes with Usage marked closeTimedOut and closes the socket when the ser
 it('counts closeTimeoutMs from when CloseStream goes out, not from when the audio completed', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, closeStream: 'ignore', openDelayMs: 100 });
-    const events = cold('a|', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, closeTimeoutMs: 500 }),
-    );
+    const events = cold('a|', { a: A }).pipe(transcribeOnFake(server, scheduler, { closeTimeoutMs: 500 }));
     expectObservable(events).toBe('100ms o 499ms (u|)', {
       o: OPEN,
       u: expect.objectContaining({ type: 'Usage', closeTimedOut: true }),
@@ -233,9 +209,7 @@ it('emits an undecodable server frame as a DecodeFailure event and goes on', () 
       onConnection: (c) =>
         c.emit('{"type":"Results",', 5).emit(fakeResults({ transcript: 'still here' }), 10),
     });
-    const events = cold('a', { a: A }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold('a', { a: A }).pipe(transcribeOnFake(server, scheduler, { keepAlive: false }));
     expectObservable(events).toBe('o 4ms f 4ms r', {
       o: OPEN,
       f: {
@@ -257,9 +231,7 @@ it('emits server messages as events: Results, SpeechStarted, UtteranceEnd, Error
       scheduler,
       onConnection: (c) => c.emit(speech, 1).emit(end, 2).emit(error, 3).emit(other, 4),
     });
-    const events = NEVER.pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = NEVER.pipe(transcribeOnFake(server, scheduler, { keepAlive: false }));
     expectObservable(events).toBe('o a b c d', {
       o: OPEN,
       a: speech,
@@ -274,7 +246,7 @@ it('skips empty audio chunks (an empty binary frame would end the stream on Deep
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler });
     const events = cold('a b c', { a: A, b: new Uint8Array(0), c: C }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+      transcribeOnFake(server, scheduler, { keepAlive: false }),
     );
     expectObservable(events).toBe('o', { o: OPEN });
   });
@@ -285,7 +257,7 @@ it('errors with a TypeError when an audio chunk is not a Uint8Array', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler });
     const events = cold('a 4ms b', { a: A, b: [1, 2, 3] as unknown as Uint8Array }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
+      transcribeOnFake(server, scheduler),
     );
     expectObservable(events).toBe('o 4ms #', { o: OPEN }, expect.any(TypeError));
   });
@@ -295,9 +267,7 @@ it('passes an error of the audio on unchanged and closes the socket', () => {
   const failure = new Error('microphone unplugged');
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler });
-    const events = cold('a 9ms #', { a: A }, failure).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
-    );
+    const events = cold('a 9ms #', { a: A }, failure).pipe(transcribeOnFake(server, scheduler));
     expectObservable(events).toBe('o 9ms #', { o: OPEN }, failure);
   });
   expect(server.connections[0]?.closed).toMatchObject({ by: 'client', code: 1000, time: 10 });
@@ -306,9 +276,7 @@ it('passes an error of the audio on unchanged and closes the socket', () => {
 it('emits Open without a request id when the transport cannot see the handshake (browsers)', () => {
   scheduler.run(({ expectObservable }) => {
     server = fakeDeepgram({ scheduler, browserLike: true });
-    const events = NEVER.pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = NEVER.pipe(transcribeOnFake(server, scheduler, { keepAlive: false }));
     expectObservable(events).toBe('o', { o: { type: 'Open', attempt: 1 } });
   });
 });

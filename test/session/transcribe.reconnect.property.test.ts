@@ -11,11 +11,10 @@
  */
 import fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
-import { transcribe } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
 import type { FakeConnection } from '../../src/testing/fakeConnection';
 import { fakeResults } from '../../src/testing/fakeMessages';
-import { chunk, OPTIONS, URL } from './transcribeSupport';
+import { chunk, transcribeOnFake } from './transcribeSupport';
 
 const CHUNK_SECONDS = 0.1;
 
@@ -92,11 +91,7 @@ function runScenario({ chunks, faults }: Scenario): Array<[string, number, numbe
     const values = Object.fromEntries(names.map((name, i) => [name, chunk(100, i + 1)]));
     cold(names.join(' 99ms ') + '|', values)
       .pipe(
-        transcribe({
-          url: URL,
-          options: OPTIONS,
-          webSocket: server.factory,
-          scheduler,
+        transcribeOnFake(server, scheduler, {
           keepAlive: false,
           reconnect: { maxAttempts: 20, initialDelayMs: 40, maxDelayMs: 200, jitter: 0, replayRate: 1.25 },
         }),

@@ -11,7 +11,7 @@ import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram'
 import type { FakeConnection } from '../../src/testing/fakeConnection';
 import { fakeResults } from '../../src/testing/fakeMessages';
 import { audioTimes, brief, briefed, fills } from './reconnectSupport';
-import { chunk, OPTIONS, testScheduler, URL } from './transcribeSupport';
+import { chunk, OPTIONS, testScheduler, URL, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 
@@ -78,11 +78,7 @@ it('reconnects by default: without a reconnect option, a 1011 NET-0000 close mid
       });
       const { marble, values } = audio(5, true);
       // Nothing but the transport and the clock: every other setting, reconnect included, is the default.
-      seen = record(
-        cold(marble, values).pipe(
-          transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler }),
-        ),
-      );
+      seen = record(cold(marble, values).pipe(transcribeOnFake(server, scheduler)));
     });
   } finally {
     random.mockRestore();

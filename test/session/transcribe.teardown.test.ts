@@ -4,9 +4,9 @@
  */
 import type { Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { transcribe, type TranscribeConfig } from '../../src/session/transcribe';
+import type { TranscribeConfig } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
-import { chunk, OPTIONS, testScheduler, URL } from './transcribeSupport';
+import { chunk, testScheduler, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 
@@ -36,11 +36,7 @@ describe.each(MODES)('%s', (_mode, extra) => {
       scheduler.schedule(() => {
         subscription = audio
           .pipe(
-            transcribe({
-              url: URL,
-              options: OPTIONS,
-              webSocket: server.factory,
-              scheduler,
+            transcribeOnFake(server, scheduler, {
               keepAlive: { idleMs: 100 },
               finalize$: cold('300ms x', { x: undefined }),
               backpressure: { pollMs: 10 },
@@ -64,9 +60,7 @@ describe.each(MODES)('%s', (_mode, extra) => {
     let remaining = -1;
     scheduler.run(({ cold, expectObservable }) => {
       server = fakeDeepgram({ scheduler, openDelayMs: false });
-      const events = cold('a', { a: chunk(10) }).pipe(
-        transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...extra }),
-      );
+      const events = cold('a', { a: chunk(10) }).pipe(transcribeOnFake(server, scheduler, { ...extra }));
       expectObservable(events, '^ 49ms !').toBe('');
       scheduler.schedule(() => (remaining = liveActions()), 51);
     });
@@ -81,7 +75,7 @@ describe.each(MODES)('%s', (_mode, extra) => {
     scheduler.run(({ cold }) => {
       const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 5 });
       cold('a|', { a: chunk(10) })
-        .pipe(transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...extra }))
+        .pipe(transcribeOnFake(server, scheduler, { ...extra }))
         .subscribe();
       scheduler.schedule(() => (remaining = liveActions()), 100);
     });

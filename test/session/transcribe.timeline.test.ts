@@ -4,10 +4,9 @@
  */
 import type { TestScheduler } from 'rxjs/testing';
 import type { GatedSpan } from '../../src/operators/gateSilence';
-import { transcribe } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { fakeResults } from '../../src/testing/fakeMessages';
-import { chunk, loud, OPEN, OPTIONS, testScheduler, URL } from './transcribeSupport';
+import { chunk, loud, OPEN, testScheduler, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 
@@ -30,9 +29,7 @@ it('emits the server’s timestamps unchanged when every byte of the audio was s
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.emit(results, 4000) });
     const { marble, values } = speechPauseSpeech();
-    const events = cold(marble, values).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
-    );
+    const events = cold(marble, values).pipe(transcribeOnFake(server, scheduler, { keepAlive: false }));
     expectObservable(events, '^ 4100ms !').toBe('o 3999ms r', { o: OPEN, r: results });
   });
 });
@@ -50,11 +47,7 @@ it('moves timestamps after a gated silence back onto the original audio', () => 
     });
     const { marble, values } = speechPauseSpeech();
     const events = cold(marble, values).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         keepAlive: false,
         gate: { prerollMs: 0, hangoverMs: 0, onGate: (span) => spans.push(span) },
       }),
@@ -83,7 +76,7 @@ it('does not emit a final result again when it repeats words that were already f
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.emit(first, 10).emit(first, 20) });
     const events = cold('a', { a: chunk(1000) }).pipe(
-      transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, keepAlive: false }),
+      transcribeOnFake(server, scheduler, { keepAlive: false }),
     );
     expectObservable(events, '^ 30ms !').toBe('o 9ms r', { o: OPEN, r: first });
   });
@@ -95,11 +88,7 @@ it('keeps the socket open with KeepAlive while the gate holds back silence, and 
     server = fakeDeepgram({ scheduler, closeStreamDelayMs: 10 });
     const { marble, values } = speechPauseSpeech();
     const events = cold(`${marble}|`, values).pipe(
-      transcribe({
-        url: URL,
-        options: OPTIONS,
-        webSocket: server.factory,
-        scheduler,
+      transcribeOnFake(server, scheduler, {
         keepAlive: { idleMs: 1000 },
         gate: { prerollMs: 0, hangoverMs: 0 },
       }),

@@ -1,9 +1,12 @@
 /** Shared helpers of the transcribe() tests: audio chunks, the fake's constants, error summaries. */
-import { catchError, of, type Observable } from 'rxjs';
+import { catchError, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { LiveError } from '../../src/socket/liveError';
 import { AudioBufferOverflowError } from '../../src/session/audioBufferOverflowError';
 import type { LiveEvent } from '../../src/session/liveEvent';
+import { transcribe } from '../../src/session/transcribe';
+import type { TranscribeConfig } from '../../src/session/transcribeConfig';
+import type { FakeDeepgram } from '../../src/testing/fakeDeepgram';
 
 /** linear16 16 kHz mono: 32000 bytes per second. */
 export const OPTIONS = { encoding: 'linear16', sample_rate: 16000 } as const;
@@ -51,4 +54,16 @@ export function summarised(source: Observable<LiveEvent>): Observable<LiveEvent 
 
 export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/**
+ * `transcribe` against a fake server on the test's scheduler, with the tests' URL and format:
+ * `config` adds to or overrides them (`options` included).
+ */
+export function transcribeOnFake(
+  server: FakeDeepgram,
+  scheduler: SchedulerLike,
+  config: Partial<TranscribeConfig> = {},
+): OperatorFunction<Uint8Array, LiveEvent> {
+  return transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...config });
 }

@@ -7,7 +7,16 @@ import type { TestScheduler } from 'rxjs/testing';
 import { transcribe } from '../../src/session/transcribe';
 import type { TranscribeConfig } from '../../src/session/transcribeConfig';
 import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
-import { chunk, loud, OPEN, OPTIONS, summarised, testScheduler, URL } from './transcribeSupport';
+import {
+  chunk,
+  loud,
+  OPEN,
+  OPTIONS,
+  summarised,
+  testScheduler,
+  URL,
+  transcribeOnFake,
+} from './transcribeSupport';
 
 let scheduler: TestScheduler;
 
@@ -17,7 +26,7 @@ beforeEach(() => {
 
 /** transcribe() against `server` on the test scheduler, with `extra` settings. */
 function metered(server: FakeDeepgram, extra: Partial<TranscribeConfig>): ReturnType<typeof transcribe> {
-  return transcribe({ url: URL, options: OPTIONS, webSocket: server.factory, scheduler, ...extra });
+  return transcribeOnFake(server, scheduler, { ...extra });
 }
 
 /** Three 100 ms chunks, then the end of the audio. */
