@@ -1,4 +1,4 @@
-/** Shared helpers of the transcribe() tests: audio chunks, the fake's constants, error summaries. */
+/** Shared helpers of the transcribe() tests: audio chunks, the fake's constants, error summaries, transcribe on the fake. */
 import { catchError, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { LiveError } from '../../src/socket/liveError';
