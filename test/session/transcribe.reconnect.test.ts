@@ -2,7 +2,7 @@
  * transcribe() with `reconnect`, in virtual time against the fake Deepgram: the backoff schedule,
  * what is retried, the replay of audio not yet final, pacing, gaps, half-open detection.
  */
-import { NEVER, type Observable } from 'rxjs';
+import { NEVER, type Observable, type OperatorFunction } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import type { LiveEvent } from '../../src/session/liveEvent';
 import { transcribe } from '../../src/session/transcribe';
@@ -21,16 +21,12 @@ beforeEach(() => {
 
 const RECONNECT = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000, jitter: 0, replayRate: Infinity };
 
-function config(server: FakeDeepgram, extra: Partial<TranscribeConfig> = {}): TranscribeConfig {
-  return {
-    url: URL,
-    options: OPTIONS,
-    webSocket: server.factory,
-    scheduler,
-    keepAlive: false,
-    reconnect: RECONNECT,
-    ...extra,
-  };
+/** `transcribe` on the fake with reconnection (RECONNECT) and no KeepAlive; `extra` overrides. */
+function transcribeReconnecting(
+  server: FakeDeepgram,
+  extra: Partial<TranscribeConfig> = {},
+): OperatorFunction<Uint8Array, LiveEvent> {
+  return transcribeOnFake(server, scheduler, { keepAlive: false, reconnect: RECONNECT, ...extra });
 }
 
 /** The first connection's script: a final result for 0–0.1 s at 150 ms, then a drop at 250 ms. */
@@ -100,12 +96,15 @@ it('retries a refused handshake with exponential backoff, then gives up after ma
   let server!: FakeDeepgram;
   scheduler.run(({ expectObservable }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => c.failHandshake(503) });
-    expectObservable(briefed(NEVER.pipe(transcribe(config(server))))).toBe('a 99ms b 199ms c 399ms (e|)', {
-      a: reconnecting(1, 100, 'http'),
-      b: reconnecting(2, 200, 'http'),
-      c: reconnecting(3, 400, 'http'),
-      e: expect.objectContaining({ error: 'LiveError', kind: 'http', status: 503 }),
-    });
+    expectObservable(briefed(NEVER.pipe(transcribeReconnecting(server)))).toBe(
+      'a 99ms b 199ms c 399ms (e|)',
+      {
+        a: reconnecting(1, 100, 'http'),
+        b: reconnecting(2, 200, 'http'),
+        c: reconnecting(3, 400, 'http'),
+        e: expect.objectContaining({ error: 'LiveError', kind: 'http', status: 503 }),
+      },
+    );
   });
   expect(server.connections).toHaveLength(4);
 });
@@ -118,7 +117,7 @@ it('waits for the Retry-After of a 429 before the next attempt', () => {
         if (c.index === 0) c.failHandshake(429, { headers: { 'retry-after': '2' } });
       },
     });
-    expectObservable(briefed(NEVER.pipe(transcribe(config(server)))), '^ 3000ms !').toBe('a 1999ms o', {
+    expectObservable(briefed(NEVER.pipe(transcribeReconnecting(server))), '^ 3000ms !').toBe('a 1999ms o', {
       a: reconnecting(1, 2000, 'rate-limit'),
       o: { type: 'Open', attempt: 2 },
     });
@@ -129,7 +128,7 @@ it('does not retry a 401', () => {
   let server!: FakeDeepgram;
   scheduler.run(({ expectObservable }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => c.failHandshake(401) });
-    expectObservable(briefed(NEVER.pipe(transcribe(config(server))))).toBe('(e|)', {
+    expectObservable(briefed(NEVER.pipe(transcribeReconnecting(server)))).toBe('(e|)', {
       e: expect.objectContaining({ error: 'LiveError', kind: 'auth', status: 401 }),
     });
   });
@@ -141,7 +140,7 @@ it('does not retry a 1008 DATA-0000 close', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1008, 'DATA-0000', 50) });
     const { marble, values } = audio(1);
-    expectObservable(briefed(cold(marble, values).pipe(transcribe(config(server))))).toBe('o 49ms (e|)', {
+    expectObservable(briefed(cold(marble, values).pipe(transcribeReconnecting(server)))).toBe('o 49ms (e|)', {
       o: { type: 'Open', attempt: 1 },
       e: expect.objectContaining({ error: 'LiveError', kind: 'bad-audio', code: 'DATA-0000' }),
     });
@@ -154,7 +153,7 @@ it('reconnects once after NET-0001, reports the starved KeepAlive, and ends on a
   let message = '';
   scheduler.run(() => {
     const server = fakeDeepgram({ scheduler, idleTimeoutMs: 1000 });
-    NEVER.pipe(transcribe(config(server))).subscribe({
+    NEVER.pipe(transcribeReconnecting(server)).subscribe({
       next: (e) => {
         if (e.type !== 'Metadata') seen.push([scheduler.now(), brief(e)]);
         if (e.type === 'Reconnecting') message = e.error.message;
@@ -174,17 +173,14 @@ it('reconnects once after NET-0001, reports the starved KeepAlive, and ends on a
 it('ends on a second NET-0001 even when each silent connection outlived healthyAfterMs', () => {
   // KeepAlive off and no audio: every connection lasts the server's 10 s, longer than the 5 s after
   // which a connection counts as healthy; the one retry after NET-0001 must not come back.
-  const seen: Array<[number, unknown]> = [];
+  let seen: Array<[number, unknown]> = [];
   scheduler.run(() => {
     const server = fakeDeepgram({ scheduler, idleTimeoutMs: 10000 });
-    NEVER.pipe(transcribe(config(server, { reconnect: { ...RECONNECT, healthyAfterMs: 5000 } }))).subscribe({
-      next: (e) => {
-        if (e.type !== 'Metadata') seen.push([scheduler.now(), brief(e)]);
-      },
-      error: (error: unknown) => seen.push([scheduler.now(), { error }]),
-    });
+    seen = record(
+      NEVER.pipe(transcribeReconnecting(server, { reconnect: { ...RECONNECT, healthyAfterMs: 5000 } })),
+    );
   });
-  expect(seen).toEqual([
+  expect(seen.filter(([, e]) => (e as { type?: string }).type !== 'Metadata')).toEqual([
     [0, { type: 'Open', attempt: 1 }],
     [10000, reconnecting(1, 100, 'timeout')],
     [10100, { type: 'Open', attempt: 2 }],
@@ -202,9 +198,7 @@ it('replays the audio sent since the last final result, then the audio of the ou
       },
     });
     const { marble, values } = audio(5);
-    cold(marble, values)
-      .pipe(transcribe(config(server)))
-      .subscribe();
+    cold(marble, values).pipe(transcribeReconnecting(server)).subscribe();
   });
   expect(fills(server.connections[0])).toEqual([1, 2, 3]);
   expect(fills(server.connections[1])).toEqual([2, 3, 4, 5]);
@@ -222,7 +216,7 @@ it('rebases the new connection’s timestamps onto the original audio', () => {
       },
     });
     const { marble, values } = audio(5);
-    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+    seen = record(cold(marble, values).pipe(transcribeReconnecting(server)));
   });
   expect(seen.filter(([, e]) => (e as { type: string }).type === 'Results')).toEqual([
     [150, { type: 'Results', final: true, start: 0, duration: 0.1, words: [['one', 0, 0.1]] }],
@@ -254,7 +248,7 @@ it('does not emit again a word that was final before the drop when the replay re
       },
     });
     const { marble, values } = audio(5);
-    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+    seen = record(cold(marble, values).pipe(transcribeReconnecting(server)));
   });
   const words = seen.flatMap(([, e]) => (e as { words?: unknown[] }).words ?? []);
   expect(words).toEqual([
@@ -274,7 +268,7 @@ it('paces the replay and the backlog at replayRate times real time', () => {
     });
     const { marble, values } = audio(7);
     cold(marble, values)
-      .pipe(transcribe(config(server, { reconnect: { ...RECONNECT, replayRate: 1.25 } })))
+      .pipe(transcribeReconnecting(server, { reconnect: { ...RECONNECT, replayRate: 1.25 } }))
       .subscribe();
   });
   // b, c (replay), d (outage) 80 ms apart; e, f, g arrived while the paced backlog went out: they wait their turn.
@@ -294,7 +288,7 @@ it('drops the oldest audio when the outage outgrows maxBufferBytes, and names th
       },
     });
     const { marble, values } = audio(4);
-    seen = record(cold(marble, values).pipe(transcribe(config(server, { maxBufferBytes: 6400 }))));
+    seen = record(cold(marble, values).pipe(transcribeReconnecting(server, { maxBufferBytes: 6400 })));
   });
   expect(seen.filter(([, e]) => (e as { type: string }).type !== 'Results')).toEqual([
     [0, { type: 'Open', attempt: 1 }],
@@ -312,12 +306,13 @@ it('treats a server silent for serverSilenceMs while audio goes out as dead, whe
   scheduler.run(({ cold }) => {
     server = fakeDeepgram({ scheduler });
     const { marble, values } = audio(1);
-    const settings = config(server, {
-      options: { ...OPTIONS, interim_results: true },
-      reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
-    });
     const sub = cold(marble, values)
-      .pipe(transcribe(settings))
+      .pipe(
+        transcribeReconnecting(server, {
+          options: { ...OPTIONS, interim_results: true },
+          reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
+        }),
+      )
       .subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
     scheduler.schedule(() => sub.unsubscribe(), 1500);
   });
@@ -339,12 +334,13 @@ it('does not count a silent server as dead during a pause when its results nearl
         c.emit(fakeResults({ transcript: 'one', start: 0, duration: 0.05, is_final: false }), 50),
     });
     const { marble, values } = audio(1);
-    const settings = config(server, {
-      options: { ...OPTIONS, interim_results: true },
-      reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
-    });
     const sub = cold(marble, values)
-      .pipe(transcribe(settings))
+      .pipe(
+        transcribeReconnecting(server, {
+          options: { ...OPTIONS, interim_results: true },
+          reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
+        }),
+      )
       .subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
     scheduler.schedule(() => sub.unsubscribe(), 5000);
   });
@@ -357,7 +353,7 @@ it('does not watch for a silent server without interim results', () => {
     const server = fakeDeepgram({ scheduler });
     const { marble, values } = audio(1);
     const events$ = cold(marble, values).pipe(
-      transcribe(config(server, { reconnect: { ...RECONNECT, serverSilenceMs: 1000 } })),
+      transcribeReconnecting(server, { reconnect: { ...RECONNECT, serverSilenceMs: 1000 } }),
     );
     const sub = events$.subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
     scheduler.schedule(() => sub.unsubscribe(), 5000);
@@ -371,7 +367,7 @@ it('fails with a LiveError that explains why when container audio (no raw encodi
     const server = fakeDeepgram({ scheduler, onConnection: (c) => c.drop(50) });
     const { marble, values } = audio(1);
     cold(marble, values)
-      .pipe(transcribe(config(server, { options: {} })))
+      .pipe(transcribeReconnecting(server, { options: {} }))
       .subscribe({ error: (e: unknown) => (error = e) });
   });
   expect(error).toMatchObject({ name: 'LiveError', kind: 'network', closeCode: 1006 });
@@ -389,7 +385,7 @@ it('retries container audio as long as none of it was sent', () => {
     });
     const { marble, values } = audio(2);
     cold(marble, values)
-      .pipe(transcribe(config(server, { options: {} })))
+      .pipe(transcribeReconnecting(server, { options: {} }))
       .subscribe();
   });
   expect(fills(server.connections[1])).toEqual([1, 2]);
@@ -408,7 +404,7 @@ it('sends CloseStream again after the replay when the drop came after the audio 
       },
     });
     const { marble, values } = audio(1, true);
-    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+    seen = record(cold(marble, values).pipe(transcribeReconnecting(server)));
   });
   const second = server.connections[1]?.sent.map((frame) => frame.type);
   expect(second).toEqual(['binary', 'text']);
@@ -427,7 +423,7 @@ it('starts counting attempts again once a connection stayed open for healthyAfte
       },
     });
     seen = record(
-      NEVER.pipe(transcribe(config(server, { reconnect: { ...RECONNECT, healthyAfterMs: 500 } }))),
+      NEVER.pipe(transcribeReconnecting(server, { reconnect: { ...RECONNECT, healthyAfterMs: 500 } })),
     );
   });
   expect(seen.filter(([, e]) => (e as { type: string }).type === 'Reconnecting')).toEqual([
@@ -447,7 +443,7 @@ it('calls the apiKey supplier again for every connection attempt', () => {
         if (c.index === 0) c.drop(10);
       },
     });
-    NEVER.pipe(transcribe(config(server, { apiKey: () => `key-${++calls}` }))).subscribe();
+    NEVER.pipe(transcribeReconnecting(server, { apiKey: () => `key-${++calls}` })).subscribe();
   });
   expect(server.connections.map((c) => c.credentials?.secret)).toEqual(['key-1', 'key-2']);
 });
@@ -459,7 +455,9 @@ it('names the audio that no longer fitted the replay ring (replayMs) in a Gap be
     server = fakeDeepgram({ scheduler, onConnection: (c) => (c.index === 0 ? c.drop(350) : undefined) });
     const { marble, values } = audio(4);
     seen = record(
-      cold(marble, values).pipe(transcribe(config(server, { reconnect: { ...RECONNECT, replayMs: 200 } }))),
+      cold(marble, values).pipe(
+        transcribeReconnecting(server, { reconnect: { ...RECONNECT, replayMs: 200 } }),
+      ),
     );
   });
   expect(seen).toEqual([
@@ -486,7 +484,7 @@ it('rebases UtteranceEnd and SpeechStarted of the new connection onto the origin
       },
     });
     const { marble, values } = audio(3);
-    seen = record(cold(marble, values).pipe(transcribe(config(server))));
+    seen = record(cold(marble, values).pipe(transcribeReconnecting(server)));
   });
   expect(
     seen.filter(([, e]) => ['SpeechStarted', 'UtteranceEnd'].includes((e as { type: string }).type)),
