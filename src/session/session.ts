@@ -3,7 +3,14 @@
  * or a new one after each retryable failure, with replay), the timeline and the meter together,
  * and decides how the session ends.
  */
-import { timer, type Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import {
+  timer,
+  type Observable,
+  type Observer,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
 import { CLOSE_STREAM, finalizeFrame, KEEP_ALIVE, type Frame } from '../protocol/frames';
 import type { DecodeFailure } from '../protocol/decode';
 import type { ServerMessage } from '../protocol/messages';
@@ -78,11 +85,13 @@ export function runSession(
  * One session's state and behaviour. A class rather than closures over shared variables: a
  * session lives as long as its audio and there can be thousands in one process, and methods on
  * the prototype cost nothing per session where ~35 closures and their contexts cost ~3 KB.
- * It is also the outbox's hooks, the KeepAlive clock's target and the connections' handler: the
- * socket and the KeepAlive deadline are driven directly (`LiveConnection`, `KeepAliveClock`, the
- * objects behind `liveSocket` and `withKeepAlive`), not through a chain of subscribers.
+ * It is also the audio's observer, the outbox's hooks, the KeepAlive clock's target and the
+ * connections' handler: the socket and the KeepAlive deadline are driven directly
+ * (`LiveConnection`, `KeepAliveClock`, the objects behind `liveSocket` and `withKeepAlive`), not
+ * through a chain of subscribers. Every object a chunk passes through costs a cache miss or two
+ * when thousands of sessions take turns (docs/benchmarks.md), so the chunk path is kept short.
  */
-class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
+class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
   private readonly scheduler: SchedulerLike;
   private readonly bytesPerSecond: number | undefined;
   private readonly startedAt: number;
@@ -165,7 +174,8 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
               },
             }),
           );
-    subscriber.add(source$.subscribe(new AudioObserver(this)));
+    // The session is the audio's observer (next, error, complete): no object in between.
+    subscriber.add(source$.subscribe(this));
     if (subscriber.closed) return;
     // The audio ended synchronously: arm nothing.
     if (!this.audioCompleted) this.keepAlive?.start();
@@ -208,8 +218,8 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
     if (this.outbox.attached) this.outbox.push(KEEP_ALIVE);
   }
 
-  /** An audio chunk (after the gate, if any). */
-  audioChunk(frame: unknown): void {
+  /** Audio observer: a chunk (after the gate, if any). */
+  next(frame: unknown): void {
     this.keepAlive?.chunk();
     if (!(frame instanceof Uint8Array)) {
       this.fail(new TypeError(`transcribe: audio chunks must be Uint8Array, got ${describeChunk(frame)}`));
@@ -229,8 +239,13 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
     this.outbox.push(frame, from);
   }
 
-  /** The audio completed: flush and close (CloseStream), then wait for the server's close. */
-  audioComplete(): void {
+  /** Audio observer: the audio failed; the session ends with its error. */
+  error(error: unknown): void {
+    this.fail(error);
+  }
+
+  /** Audio observer: the audio completed: flush and close (CloseStream), then wait for the server's close. */
+  complete(): void {
     this.audioCompleted = true;
     this.keepAlive?.stop();
     this.meter.audioCompleted(this.scheduler.now());
@@ -511,20 +526,6 @@ class Session implements OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
       this.retryTimer = undefined;
       this.connect();
     });
-  }
-}
-
-/** The audio's observer (one small object instead of three closures). */
-class AudioObserver {
-  constructor(private readonly session: Session) {}
-  next(chunk: Uint8Array): void {
-    this.session.audioChunk(chunk);
-  }
-  error(error: unknown): void {
-    this.session.fail(error);
-  }
-  complete(): void {
-    this.session.audioComplete();
   }
 }
 
