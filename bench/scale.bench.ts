@@ -213,6 +213,8 @@ interface Aggregate {
   /** Of the window's CPU per audio second: the main thread, and the helper threads (V8's JIT and GC). */
   mainCpu: number;
   helperCpu: number;
+  /** Wall µs per `send` call in the window (the chunk path with ws and the write). */
+  sendUs: number;
   heapKb: number;
   rssKb: number;
   maxRssMb: number;
@@ -244,6 +246,7 @@ function aggregate(runs: RunResult[]): Aggregate {
     runCpu: m((r) => r.runCpuMsPerAudioS),
     mainCpu: m((r) => (r.client.windowThreadMs?.['main'] ?? NaN) / r.client.windowAudioSeconds),
     helperCpu: m((r) => (r.client.windowThreadMs?.['helpers'] ?? NaN) / r.client.windowAudioSeconds),
+    sendUs: m((r) => r.client.windowSendUsPerChunk ?? NaN),
     heapKb: m((r) => r.heapKbPerSession),
     rssKb: m((r) => r.rssKbPerSession),
     maxRssMb: m((r) => r.client.maxRssKb / 1024),
@@ -287,6 +290,7 @@ function tables(aggregates: Aggregate[]): Record<string, string> {
       '× raw',
       '× raw, harness subtracted',
       'of which main thread / helper threads',
+      'send call µs / chunk',
       'whole run ms / audio s',
       'GCs in window minor / major',
       'event-loop delay p99 ms',
@@ -303,6 +307,7 @@ function tables(aggregates: Aggregate[]): Record<string, string> {
         a.kind === 'floor' ? '–' : x(a.cpu, raw?.cpu),
         a.kind === 'floor' || raw === undefined ? '–' : x(net(a.cpu), net(raw.cpu)),
         `${fmt(a.mainCpu, 3)} / ${fmt(a.helperCpu, 3)}`,
+        fmt(a.sendUs, 1),
         fmt(a.runCpu, 3),
         `${fmt(a.minorGcs, 0)} / ${fmt(a.majorGcs, 0)}`,
         fmt(a.loopP99, 1),

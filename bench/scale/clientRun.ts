@@ -91,6 +91,8 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
   const windowTo = t0 + plan.windowToMs;
   let inWindow = false;
   let windowChunks = 0;
+  /** Wall time inside the clients' `send` calls in the window: the per-chunk path, ws and kernel included. */
+  let windowSendMs = 0;
   let chunksSent = 0;
   let keepAlivesSent = 0;
   let opened = 0;
@@ -201,6 +203,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
       windowThreadMs,
       windowWallMs,
       windowAudioSeconds: (windowChunks * plan.chunkMs) / 1000,
+      windowSendUsPerChunk: (windowSendMs * 1000) / windowChunks,
       runCpuMs: (cpu.user + cpu.system) / 1000,
       runAudioSeconds: (chunksSent * plan.chunkMs) / 1000,
       runWallMs,
@@ -254,9 +257,16 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
       const late = Math.round(performance.now() - (startAt + k * plan.chunkMs));
       lateness[Math.min(Math.max(late, 0), lateness.length - 1)]!++;
       if (k < plan.pauseFrom || k >= plan.pauseTo) {
-        handle.send(chunkAt(k));
+        const chunk = chunkAt(k);
+        if (inWindow) {
+          const sendStart = performance.now();
+          handle.send(chunk);
+          windowSendMs += performance.now() - sendStart;
+          windowChunks++;
+        } else {
+          handle.send(chunk);
+        }
         chunksSent++;
-        if (inWindow) windowChunks++;
       }
       k++;
       if (k === plan.chunks) {

@@ -108,6 +108,8 @@ export interface ClientReport {
   windowThreadMs: Record<string, number>;
   windowWallMs: number;
   windowAudioSeconds: number;
+  /** Wall time (µs) of the average `send` call in the window: the client's chunk path, `ws` and the write. */
+  windowSendUsPerChunk: number;
   runCpuMs: number;
   runAudioSeconds: number;
   runWallMs: number;
