@@ -2,7 +2,7 @@
  * `createTimeline()`: maps Deepgram's per-connection clocks onto the original audio timeline and
  * removes what a replay repeats. Pure: no timers, no sockets.
  */
-import { ADJACENT_SECONDS, checkSentSpan, ConnectionClock } from './timelineClock';
+import { ConnectionClock } from './timelineClock';
 import { rebaseMessage, rebaseMessageInPlace } from './timelineRebase';
 import { RepeatFilter } from './timelineRepeats';
 import type { TimeBias, Timeline, TimelineOptions } from './timelineTypes';
@@ -59,56 +59,28 @@ class SessionTimeline implements Timeline {
   private clock = new ConnectionClock(0);
   /** Whether `connectionOpened()` was called: until then `clock` is the implicit first connection. */
   private opened = false;
-  /**
-   * The stretch being sent, not yet appended to `clock`: `sent` is called for every audio chunk
-   * and messages are read about once a second, so adjacent chunks are merged here and the clock
-   * (with its array of runs) is touched once per stretch instead of once per chunk. Numbers
-   * from the start (see KeepAliveClock.lastChunkAt). `openSeconds` 0: nothing pending.
-   */
-  private openFrom = 0;
-  private openSeconds = 0;
 
   constructor(private readonly repeats: RepeatFilter) {}
 
   connectionOpened(): void {
-    const clock = this.current();
-    if (this.opened) this.clock = new ConnectionClock(clock.originalEnd);
+    if (this.opened) this.clock = new ConnectionClock(this.clock.originalEnd);
     this.opened = true;
   }
 
   sent(from: number, seconds: number): void {
-    checkSentSpan(from, seconds);
-    if (seconds === 0) return;
-    const openSeconds = this.openSeconds;
-    if (openSeconds > 0 && Math.abs(this.openFrom + openSeconds - from) <= ADJACENT_SECONDS) {
-      this.openSeconds = openSeconds + seconds;
-      return;
-    }
-    this.current();
-    this.openFrom = from;
-    this.openSeconds = seconds;
-  }
-
-  /** The current connection's clock, with the pending stretch appended. */
-  private current(): ConnectionClock {
-    const clock = this.clock;
-    if (this.openSeconds > 0) {
-      clock.append(this.openFrom, this.openSeconds);
-      this.openSeconds = 0;
-    }
-    return clock;
+    this.clock.append(from, seconds);
   }
 
   toOriginal(connectionSeconds: number, bias: TimeBias = 'start'): number {
-    return this.current().toOriginal(connectionSeconds, bias);
+    return this.clock.toOriginal(connectionSeconds, bias);
   }
 
   rebase<M extends { type: string }>(message: M): M {
-    return rebaseMessage(message, this.current());
+    return rebaseMessage(message, this.clock);
   }
 
   rebaseOwned<M extends { type: string }>(message: M): M {
-    return rebaseMessageInPlace(message, this.current());
+    return rebaseMessageInPlace(message, this.clock);
   }
 
   dedupe<M extends { type: string }>(message: M): M | undefined {

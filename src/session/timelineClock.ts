@@ -19,7 +19,7 @@ interface Run {
  * positions from byte counts, so adjacent chunks may differ by float noise, while a real dropped
  * gap is at least one sample (> 2e-5 s even at 48 kHz).
  */
-export const ADJACENT_SECONDS = 1e-6;
+const ADJACENT_SECONDS = 1e-6;
 
 /**
  * How close (seconds) a connection time must be to a run boundary to count as on it. Deepgram's
@@ -33,12 +33,6 @@ function checkSeconds(name: string, value: number): void {
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(`Timeline.sent: ${name} must be a finite number >= 0, got ${String(value)}`);
   }
-}
-
-/** Checks the arguments of `Timeline.sent`: both finite and >= 0 (a RangeError otherwise). */
-export function checkSentSpan(from: number, seconds: number): void {
-  checkSeconds('from', from);
-  checkSeconds('seconds', seconds);
 }
 
 const NO_RUNS: readonly Run[] = Object.freeze([]);
@@ -63,7 +57,8 @@ export class ConnectionClock {
 
   /** Appends `seconds` of original audio from `from`; merges it into the last run when adjacent. */
   append(from: number, seconds: number): void {
-    checkSentSpan(from, seconds);
+    checkSeconds('from', from);
+    checkSeconds('seconds', seconds);
     if (seconds === 0) return;
     const last = this.runs[this.runs.length - 1];
     if (last === undefined) {
