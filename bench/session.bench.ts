@@ -3,7 +3,8 @@
  * `withKeepAlive`, outbox, usage meter, timeline and `liveSocket`) to `socket.send`, on an
  * in-memory WebSocket that only counts frames, next to calling `send` on that socket directly (what
  * a raw loop does per chunk). 1,000,000 chunks of 3,200 B per round; isolates the library's own
- * per-chunk cost from ws and the kernel, which the scale bench includes.
+ * per-chunk cost from ws and the kernel, which the scale bench includes. The same with caches cold:
+ * 1,000 sessions taking turns with other memory touched between chunks, as in a scale run.
  *
  *   node bench/run.mjs session [--quick]
  */
@@ -155,6 +156,89 @@ async function session(makeSource: () => Source): Promise<Pass> {
   return { ns, minorGcs: minorGcs - gcsBefore };
 }
 
+/**
+ * Cold caches: many sessions take turns, as in a scale run, and other memory is read and written
+ * between two chunks (in a scale run: ws, the kernel and every other session), so each chunk finds
+ * the objects on its path out of the CPU caches. The same eviction work is done for the floor.
+ */
+const COLD_SESSIONS = QUICK ? 200 : 1000;
+const COLD_CHUNKS_PER_SESSION = QUICK ? 20 : 100;
+const EVICT_BYTES = 16 * 1024;
+const CACHE_LINE = 64;
+/** 32 MB of doubles: more than the caches of this machine. */
+const evictionSpace = new Float64Array(4 * 1024 * 1024);
+let evictionSeed = 1;
+
+/** Reads and writes one double in each cache line of a pseudo-random EVICT_BYTES window of evictionSpace. */
+function evictCaches(): void {
+  evictionSeed = (evictionSeed * 1103515245 + 12345) & 0x7fffffff;
+  const doubles = EVICT_BYTES / 8;
+  const start = evictionSeed % (evictionSpace.length - doubles);
+  for (let i = 0; i < doubles; i += CACHE_LINE / 8) evictionSpace[start + i]! += 1;
+}
+
+/** One chunk for each of COLD_SESSIONS sessions in turn, COLD_CHUNKS_PER_SESSION times, caches evicted between chunks. */
+function coldLoop(pushes: readonly ((chunk: Uint8Array) => void)[]): number {
+  const start = process.hrtime.bigint();
+  for (let k = 0; k < COLD_CHUNKS_PER_SESSION; k++) {
+    for (const push of pushes) {
+      push(CHUNK);
+      evictCaches();
+    }
+  }
+  return Number(process.hrtime.bigint() - start) / (COLD_CHUNKS_PER_SESSION * pushes.length);
+}
+
+async function coldDirect(): Promise<Pass> {
+  const sockets = Array.from({ length: COLD_SESSIONS }, () => new MemorySocket());
+  await new Promise((resolve) => setImmediate(resolve));
+  const pushes = sockets.map((socket) => (chunk: Uint8Array) => {
+    if (socket.readyState === 1) socket.send(chunk);
+  });
+  const gcsBefore = minorGcs;
+  const ns = coldLoop(pushes);
+  const sent = sockets.reduce((n, socket) => n + socket.binary, 0);
+  if (sent !== COLD_SESSIONS * COLD_CHUNKS_PER_SESSION) throw new Error(`cold direct: ${sent} frames sent`);
+  await settle();
+  return { ns, minorGcs: minorGcs - gcsBefore };
+}
+
+async function coldSession(): Promise<Pass> {
+  const sockets: MemorySocket[] = [];
+  const subscriptions: { unsubscribe(): void }[] = [];
+  const pushes: ((chunk: Uint8Array) => void)[] = [];
+  for (let i = 0; i < COLD_SESSIONS; i++) {
+    const { audio$, push } = observableSource();
+    pushes.push(push);
+    subscriptions.push(
+      audio$
+        .pipe(
+          transcribe({
+            url: 'ws://127.0.0.1:9/v1/listen',
+            apiKey: 'bench-key',
+            options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
+            webSocket: () => {
+              const socket = new MemorySocket();
+              sockets.push(socket);
+              return socket;
+            },
+            reconnect: false,
+          }),
+        )
+        .subscribe(),
+    );
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  const gcsBefore = minorGcs;
+  const ns = coldLoop(pushes);
+  const sent = sockets.reduce((n, socket) => n + socket.binary, 0);
+  if (sent !== COLD_SESSIONS * COLD_CHUNKS_PER_SESSION)
+    throw new Error(`cold transcribe: ${sent} frames sent`);
+  await settle();
+  for (const subscription of subscriptions) subscription.unsubscribe();
+  return { ns, minorGcs: minorGcs - gcsBefore };
+}
+
 const MEMORY_SESSIONS = QUICK ? 200 : 2000;
 
 /** Heap per open session (bytes), after one chunk went through each, with a forced GC. */
@@ -211,12 +295,18 @@ async function main(): Promise<void> {
     ['transcribe, Observable source (subscriber.next → … → socket.send)', () => session(observableSource)],
     ['transcribe, Subject source (subject.next → … → socket.send)', () => session(subjectSource)],
   ];
-  const samples = new Map<string, Pass[]>(candidates.map(([name]) => [name, []]));
-  for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
-    for (const [name, run] of candidates) {
-      gc();
-      const pass = await run();
-      if (round >= WARM_UP_ROUNDS) samples.get(name)!.push(pass);
+  const coldCandidates: [string, () => Promise<Pass>][] = [
+    ['socket.send directly (floor), caches cold', coldDirect],
+    ['transcribe, Observable source, caches cold', coldSession],
+  ];
+  const samples = new Map<string, Pass[]>([...candidates, ...coldCandidates].map(([name]) => [name, []]));
+  for (const group of [candidates, coldCandidates]) {
+    for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
+      for (const [name, run] of group) {
+        gc();
+        const pass = await run();
+        if (round >= WARM_UP_ROUNDS) samples.get(name)!.push(pass);
+      }
     }
   }
   gcObserver.disconnect();
@@ -227,6 +317,27 @@ async function main(): Promise<void> {
     heap.push(await heapPerSession(source, gc));
   }
   const floor = median(samples.get(candidates[0]![0])!.map((p) => p.ns));
+  const coldFloor = median(samples.get(coldCandidates[0]![0])!.map((p) => p.ns));
+  const coldRows = coldCandidates.map(([name]) => {
+    const passes = samples.get(name)!;
+    const ns = median(passes.map((p) => p.ns));
+    return {
+      name,
+      nsPerChunk: ns,
+      min: Math.min(...passes.map((p) => p.ns)),
+      max: Math.max(...passes.map((p) => p.ns)),
+      overFloorNs: ns - coldFloor,
+    };
+  });
+  const coldTable = markdownTable(
+    ['path', 'ns / chunk (median)', 'min–max', 'ns over the floor'],
+    coldRows.map((r) => [
+      r.name,
+      fmt(r.nsPerChunk, 1),
+      `${fmt(r.min, 1)}–${fmt(r.max, 1)}`,
+      fmt(r.overFloorNs, 1),
+    ]),
+  );
   const rows = candidates.map(([name], index) => {
     const passes = samples.get(name)!;
     const ns = median(passes.map((p) => p.ns));
@@ -265,6 +376,9 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       warmUpRounds: WARM_UP_ROUNDS,
       memorySessions: MEMORY_SESSIONS,
+      coldSessions: COLD_SESSIONS,
+      coldChunksPerSession: COLD_CHUNKS_PER_SESSION,
+      evictBytes: EVICT_BYTES,
     },
     tables: {
       session:
@@ -274,8 +388,14 @@ async function main(): Promise<void> {
         `each, after a forced GC (the in-memory socket and the source included). rxjs resolves to its ES5 ` +
         `CommonJS build in Node, whose Subject.next allocates an iterator and a closure per call: the ` +
         `scale bench feeds transcribe from an Observable.`,
+      'session-cold':
+        `${coldTable}\n\n${COLD_SESSIONS.toLocaleString('en-US')} sessions (or sockets) take turns, one chunk each, ` +
+        `${COLD_CHUNKS_PER_SESSION} turns per pass; between two chunks the loop reads and writes one double in every ` +
+        `64-byte line of a pseudo-random ${EVICT_BYTES / 1024} KB window of a 32 MB array, for the floor too, so ` +
+        `that each chunk finds what its path touches out of the CPU caches, as in a scale run. Median of ` +
+        `${ROUNDS} alternating rounds after ${WARM_UP_ROUNDS} warm-up rounds; the in-memory WebSocket as above.`,
     },
-    rows,
+    rows: [...rows, ...coldRows],
   });
 }
 
