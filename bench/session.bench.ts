@@ -9,7 +9,8 @@
  *   node bench/run.mjs session [--quick]
  */
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, Subject, type Observer, type Subscriber, type Subscription } from 'rxjs';
+import type { LiveEvent } from '../src/session/liveEvent';
 import { transcribe } from '../src/session/transcribe';
 import type { WebSocketLike, WebSocketLikeEventMap } from '../src/socket/webSocketLike';
 import { markdownTable, parseFlags, publish } from './lib/report';
@@ -122,30 +123,47 @@ function subjectSource(): Source {
   return { audio$: subject, push: (chunk) => subject.next(chunk) };
 }
 
-async function session(makeSource: () => Source): Promise<Pass> {
-  let socket: MemorySocket | undefined;
-  const { audio$, push } = makeSource();
-  let opened!: () => void;
-  const open = new Promise<void>((resolve) => (opened = resolve));
-  const subscription = audio$
+/**
+ * Subscribes `transcribe` (no reconnection) to `audio$` on a new in-memory socket, which it adds to
+ * `sockets`.
+ */
+function transcribeOnMemory(
+  audio$: Observable<Uint8Array>,
+  sockets: MemorySocket[],
+  observer?: Partial<Observer<LiveEvent>>,
+): Subscription {
+  return audio$
     .pipe(
       transcribe({
         url: 'ws://127.0.0.1:9/v1/listen',
         apiKey: 'bench-key',
         options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
-        webSocket: () => (socket = new MemorySocket()),
+        webSocket: () => {
+          const socket = new MemorySocket();
+          sockets.push(socket);
+          return socket;
+        },
         reconnect: false,
       }),
     )
-    .subscribe({
-      next: (event) => {
-        if (event.type === 'Open') opened();
-      },
-      error: (error: unknown) => {
-        throw error;
-      },
-    });
+    .subscribe(observer);
+}
+
+async function session(makeSource: () => Source): Promise<Pass> {
+  const sockets: MemorySocket[] = [];
+  const { audio$, push } = makeSource();
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const subscription = transcribeOnMemory(audio$, sockets, {
+    next: (event) => {
+      if (event.type === 'Open') opened();
+    },
+    error: (error: unknown) => {
+      throw error;
+    },
+  });
   await open;
+  const socket = sockets[0];
   const gcsBefore = minorGcs;
   const start = process.hrtime.bigint();
   for (let i = 0; i < CHUNKS; i++) push(CHUNK);
@@ -205,28 +223,12 @@ async function coldDirect(): Promise<Pass> {
 
 async function coldSession(): Promise<Pass> {
   const sockets: MemorySocket[] = [];
-  const subscriptions: { unsubscribe(): void }[] = [];
+  const subscriptions: Subscription[] = [];
   const pushes: ((chunk: Uint8Array) => void)[] = [];
   for (let i = 0; i < COLD_SESSIONS; i++) {
     const { audio$, push } = observableSource();
     pushes.push(push);
-    subscriptions.push(
-      audio$
-        .pipe(
-          transcribe({
-            url: 'ws://127.0.0.1:9/v1/listen',
-            apiKey: 'bench-key',
-            options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
-            webSocket: () => {
-              const socket = new MemorySocket();
-              sockets.push(socket);
-              return socket;
-            },
-            reconnect: false,
-          }),
-        )
-        .subscribe(),
-    );
+    subscriptions.push(transcribeOnMemory(audio$, sockets));
   }
   await new Promise((resolve) => setImmediate(resolve));
   const gcsBefore = minorGcs;
@@ -257,23 +259,7 @@ async function heapPerSession(makeSource: (() => Source) | 'direct', gc: () => v
     }
     const { audio$, push } = makeSource();
     pushes.push(push);
-    keep.push(
-      audio$
-        .pipe(
-          transcribe({
-            url: 'ws://127.0.0.1:9/v1/listen',
-            apiKey: 'bench-key',
-            options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
-            webSocket: () => {
-              const socket = new MemorySocket();
-              sockets.push(socket);
-              return socket;
-            },
-            reconnect: false,
-          }),
-        )
-        .subscribe(),
-    );
+    keep.push(transcribeOnMemory(audio$, sockets));
   }
   await new Promise((resolve) => setImmediate(resolve));
   for (const push of pushes) push(CHUNK);
