@@ -302,19 +302,20 @@ async function main(): Promise<void> {
     await heapPerSession(source, gc);
     heap.push(await heapPerSession(source, gc));
   }
-  const floor = median(samples.get(candidates[0]![0])!.map((p) => p.ns));
-  const coldFloor = median(samples.get(coldCandidates[0]![0])!.map((p) => p.ns));
-  const coldRows = coldCandidates.map(([name]) => {
-    const passes = samples.get(name)!;
-    const ns = median(passes.map((p) => p.ns));
+  /** The median, range and excess over `floorName`'s median of one candidate's passes. */
+  const timing = (name: string, floorName: string) => {
+    const ns = (passes: Pass[]): number[] => passes.map((p) => p.ns);
+    const passes = ns(samples.get(name)!);
+    const nsPerChunk = median(passes);
     return {
       name,
-      nsPerChunk: ns,
-      min: Math.min(...passes.map((p) => p.ns)),
-      max: Math.max(...passes.map((p) => p.ns)),
-      overFloorNs: ns - coldFloor,
+      nsPerChunk,
+      min: Math.min(...passes),
+      max: Math.max(...passes),
+      overFloorNs: nsPerChunk - median(ns(samples.get(floorName)!)),
     };
-  });
+  };
+  const coldRows = coldCandidates.map(([name]) => timing(name, coldCandidates[0]![0]));
   const coldTable = markdownTable(
     ['path', 'ns / chunk (median)', 'min–max', 'ns over the floor'],
     coldRows.map((r) => [
@@ -324,19 +325,11 @@ async function main(): Promise<void> {
       fmt(r.overFloorNs, 1),
     ]),
   );
-  const rows = candidates.map(([name], index) => {
-    const passes = samples.get(name)!;
-    const ns = median(passes.map((p) => p.ns));
-    return {
-      name,
-      nsPerChunk: ns,
-      min: Math.min(...passes.map((p) => p.ns)),
-      max: Math.max(...passes.map((p) => p.ns)),
-      overFloorNs: ns - floor,
-      minorGcsPerPass: median(passes.map((p) => p.minorGcs)),
-      heapBytesPerSession: heap[index]!,
-    };
-  });
+  const rows = candidates.map(([name], index) => ({
+    ...timing(name, candidates[0]![0]),
+    minorGcsPerPass: median(samples.get(name)!.map((p) => p.minorGcs)),
+    heapBytesPerSession: heap[index]!,
+  }));
   const table = markdownTable(
     [
       'path',
