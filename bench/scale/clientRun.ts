@@ -8,7 +8,7 @@
  *
  * Run with `--max-semi-space-size=1 --expose-gc`. Arguments: `--url URL --sessions N [--quick]`.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Session as InspectorSession } from 'node:inspector';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
@@ -63,6 +63,15 @@ function subtract(a: Record<string, number>, b: Record<string, number>): Record<
   const out: Record<string, number> = {};
   for (const key of Object.keys(a)) out[key] = a[key]! - (b[key] ?? 0);
   return out;
+}
+
+/**
+ * With BENCH_MARKS set, a line on stdout (written at once, so that it lands in order among V8's
+ * traces from BENCH_CLIENT_FLAGS) when the window starts and ends and when the first session's
+ * pause starts and ends, with the time since the first start.
+ */
+function mark(event: string, sinceMs: number): void {
+  if (process.env.BENCH_MARKS !== undefined) writeSync(1, `\n=== ${event} at ${Math.round(sinceMs)} ms\n`);
 }
 
 export function runClient(kind: ClientKind, factory: ClientFactory): void {
@@ -136,6 +145,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
   }, t0 - performance.now());
   setTimeout(() => {
     inWindow = true;
+    mark('window start', performance.now() - t0);
     windowStartedAt = performance.now();
     windowCpu = process.cpuUsage();
     windowThreads = threadCpuMs();
@@ -148,6 +158,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     windowThreadMs = subtract(threadCpuMs(), windowThreads);
     windowWallMs = performance.now() - windowStartedAt;
     inWindow = false;
+    mark('window end', performance.now() - t0);
     windowCpuMs = (cpu.user + cpu.system) / 1000;
     const profileDir = flags.get('window-profile');
     if (typeof profileDir === 'string') stopWindowProfile(profileDir, `${kind}-${sessions}`);
@@ -256,6 +267,8 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     const tick = (): void => {
       const late = Math.round(performance.now() - (startAt + k * plan.chunkMs));
       lateness[Math.min(Math.max(late, 0), lateness.length - 1)]!++;
+      if (index === 0 && k === plan.pauseFrom) mark('pause start', performance.now() - t0);
+      if (index === 0 && k === plan.pauseTo) mark('pause end', performance.now() - t0);
       if (k < plan.pauseFrom || k >= plan.pauseTo) {
         const chunk = chunkAt(k);
         if (inWindow) {
