@@ -88,8 +88,9 @@ export function runSession(
  * It is also the audio's observer, the outbox's hooks, the KeepAlive clock's target and the
  * connections' handler: the socket and the KeepAlive deadline are driven directly
  * (`LiveConnection`, `KeepAliveClock`, the objects behind `liveSocket` and `withKeepAlive`), not
- * through a chain of subscribers. Every object a chunk passes through costs a cache miss or two
- * when thousands of sessions take turns (docs/benchmarks.md), so the chunk path is kept short.
+ * through a chain of subscribers. With thousands of sessions taking turns, the chunk path runs
+ * with cold caches and costs ~3× what it does hot (docs/benchmarks.md, session bench), so it is
+ * kept short.
  */
 class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
   private readonly scheduler: SchedulerLike;
