@@ -213,6 +213,9 @@ interface Aggregate {
   /** Of the window's CPU per audio second: the main thread, and the helper threads (V8's JIT and GC). */
   mainCpu: number;
   helperCpu: number;
+  /** Of the window's CPU per audio second: user space and the kernel (system time). */
+  userCpu: number;
+  systemCpu: number;
   /** Wall µs per `send` call in the window (the chunk path with ws and the write). */
   sendUs: number;
   heapKb: number;
@@ -246,6 +249,8 @@ function aggregate(runs: RunResult[]): Aggregate {
     runCpu: m((r) => r.runCpuMsPerAudioS),
     mainCpu: m((r) => (r.client.windowThreadMs?.['main'] ?? NaN) / r.client.windowAudioSeconds),
     helperCpu: m((r) => (r.client.windowThreadMs?.['helpers'] ?? NaN) / r.client.windowAudioSeconds),
+    userCpu: m((r) => (r.client.windowCpuMs - (r.client.windowSystemCpuMs ?? NaN)) / r.client.windowAudioSeconds),
+    systemCpu: m((r) => (r.client.windowSystemCpuMs ?? NaN) / r.client.windowAudioSeconds),
     sendUs: m((r) => r.client.windowSendUsPerChunk ?? NaN),
     heapKb: m((r) => r.heapKbPerSession),
     rssKb: m((r) => r.rssKbPerSession),
@@ -290,6 +295,7 @@ function tables(aggregates: Aggregate[]): Record<string, string> {
       '× raw',
       '× raw, harness subtracted',
       'of which main thread / helper threads',
+      'of which user / kernel',
       'send call µs / chunk',
       'whole run ms / audio s',
       'GCs in window minor / major',
@@ -307,6 +313,7 @@ function tables(aggregates: Aggregate[]): Record<string, string> {
         a.kind === 'floor' ? '–' : x(a.cpu, raw?.cpu),
         a.kind === 'floor' || raw === undefined ? '–' : x(net(a.cpu), net(raw.cpu)),
         `${fmt(a.mainCpu, 3)} / ${fmt(a.helperCpu, 3)}`,
+        `${fmt(a.userCpu, 3)} / ${fmt(a.systemCpu, 3)}`,
         fmt(a.sendUs, 1),
         fmt(a.runCpu, 3),
         `${fmt(a.minorGcs, 0)} / ${fmt(a.majorGcs, 0)}`,
@@ -461,11 +468,16 @@ async function main(): Promise<void> {
     }
   }
   const audioSeconds = (plan.chunks * plan.chunkMs) / 1000;
-  const pauseSeconds = ((plan.pauseTo - plan.pauseFrom) * plan.chunkMs) / 1000;
+  const seconds = (chunks: number): number => (chunks * plan.chunkMs) / 1000;
+  const warmUp =
+    plan.warmUpTo > plan.warmUpFrom
+      ? `a ${seconds(plan.warmUpTo - plan.warmUpFrom)} s warm-up pause from ${seconds(plan.warmUpFrom)} s (so that ` +
+        `every client has sent KeepAlive text frames and handled messages before the window) and `
+      : '';
   const note =
     `Each session: ${audioSeconds} s of 16 kHz linear16 mono in ${plan.chunkMs} ms chunks (${plan.chunkBytes} B), ` +
-    `real time, with a ${pauseSeconds} s pause from ${(plan.pauseFrom * plan.chunkMs) / 1000} s (the emulator's ` +
-    `inactivity window is ${EMULATOR_IDLE_TIMEOUT_MS / 1000} s, so only KeepAlive holds it); starts spread over ` +
+    `real time, with ${warmUp}a ${seconds(plan.pauseTo - plan.pauseFrom)} s pause from ${seconds(plan.pauseFrom)} s ` +
+    `(the emulator's inactivity window is ${EMULATOR_IDLE_TIMEOUT_MS / 1000} s, so only KeepAlive holds it); starts spread over ` +
     `${plan.staggerMs / 1000} s. Steady window ${plan.windowFromMs / 1000}–${plan.windowToMs / 1000} s after the first ` +
     `start (no connect, no close). Client run with ${CLIENT_FLAGS.join(' ')}; median of ${RUNS} run(s) per client, ` +
     `clients alternating; the harness floor is ${WITH_FLOOR ? 'one run per N' : 'not measured'}. ` +

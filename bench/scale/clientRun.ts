@@ -1,8 +1,8 @@
 /**
  * The measured client process of the scale bench: N sessions from one process, starts spread over
  * the first second, each streaming 16 kHz linear16 in 100 ms chunks paced in real time by a
- * drift-free `setTimeout` chain (each chunk is due at start + k × 100 ms), with a pause in the
- * middle held by KeepAlive. Measures CPU (`process.cpuUsage`) over the steady window and the whole
+ * drift-free `setTimeout` chain (each chunk is due at start + k × 100 ms), with a warm-up pause
+ * before the steady window and a longer one inside it held by KeepAlive. Measures CPU (`process.cpuUsage`) over the steady window and the whole
  * run, memory after a forced GC at the end of the window, GCs (perf_hooks), setup times and
  * event-loop delay; reports them to the orchestrator over IPC (or prints them without one).
  *
@@ -17,7 +17,7 @@ import { parseWav } from '../../src/audio/wavHeader';
 import { parseFlags } from '../lib/report';
 import { quantile } from '../lib/stats';
 import type { ClientFactory } from './clients/types';
-import { makePlan, type ClientKind, type ClientReport, type GcStats } from './plan';
+import { isSpeech, makePlan, type ClientKind, type ClientReport, type GcStats } from './plan';
 
 const emptyGc = (): GcStats => ({ minor: 0, major: 0, incremental: 0, weak: 0, ms: 0 });
 
@@ -131,6 +131,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
   let runCpu: NodeJS.CpuUsage | undefined;
   let windowCpu: NodeJS.CpuUsage | undefined;
   let windowCpuMs = 0;
+  let windowSystemCpuMs = 0;
   let windowThreads: Record<string, number> = {};
   let windowThreadMs: Record<string, number> = {};
   let windowWallMs = 0;
@@ -160,6 +161,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
     inWindow = false;
     mark('window end', performance.now() - t0);
     windowCpuMs = (cpu.user + cpu.system) / 1000;
+    windowSystemCpuMs = cpu.system / 1000;
     const profileDir = flags.get('window-profile');
     if (typeof profileDir === 'string') stopWindowProfile(profileDir, `${kind}-${sessions}`);
     loopDelay.disable();
@@ -212,6 +214,7 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
       bytesSent: chunksSent * plan.chunkBytes,
       windowCpuMs,
       windowThreadMs,
+      windowSystemCpuMs,
       windowWallMs,
       windowAudioSeconds: (windowChunks * plan.chunkMs) / 1000,
       windowSendUsPerChunk: (windowSendMs * 1000) / windowChunks,
@@ -269,7 +272,9 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
       lateness[Math.min(Math.max(late, 0), lateness.length - 1)]!++;
       if (index === 0 && k === plan.pauseFrom) mark('pause start', performance.now() - t0);
       if (index === 0 && k === plan.pauseTo) mark('pause end', performance.now() - t0);
-      if (k < plan.pauseFrom || k >= plan.pauseTo) {
+      if (index === 0 && k === plan.warmUpFrom && plan.warmUpTo > k) mark('warm-up pause start', performance.now() - t0);
+      if (index === 0 && k === plan.warmUpTo && plan.warmUpFrom < k) mark('warm-up pause end', performance.now() - t0);
+      if (isSpeech(plan, k)) {
         const chunk = chunkAt(k);
         if (inWindow) {
           const sendStart = performance.now();

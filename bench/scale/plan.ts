@@ -22,9 +22,16 @@ export interface LoadPlan {
   chunkBytes: number;
   /** Chunks per session (audio length ÷ chunkMs), pause included. */
   chunks: number;
-  /** Chunk indexes [pauseFrom, pauseTo) are not sent: a pause held by KeepAlive. */
+  /** Chunk indexes [pauseFrom, pauseTo) are not sent: a pause held by KeepAlive, inside the window. */
   pauseFrom: number;
   pauseTo: number;
+  /**
+   * Chunk indexes [warmUpFrom, warmUpTo) are not sent either: a shorter pause before the window, so
+   * that every client has sent text frames (KeepAlive) and received messages before it is measured
+   * (empty when both are equal).
+   */
+  warmUpFrom: number;
+  warmUpTo: number;
   /** KeepAlive idle time (deepgram-rx) and fixed interval (raw loop, SDK). */
   keepAliveMs: number;
   /** The steady window, from t0: no connect and no close inside. */
@@ -35,8 +42,11 @@ export interface LoadPlan {
 }
 
 export function makePlan(sessions: number, quick: boolean): LoadPlan {
-  // 20 s of audio: 6.5 s of speech, a 7 s pause (longer than the emulator's 5 s inactivity window,
-  // so only KeepAlive holds it), 6.5 s of speech. Quick: 10 s with a 4 s pause.
+  // 27 s of audio: 3 s of speech, a 4 s warm-up pause (one KeepAlive from deepgram-rx's 3 s idle
+  // clock; shorter than the emulator's 5 s inactivity window), 6.5 s of speech, a 7 s pause (longer
+  // than that window, so only KeepAlive holds it), 6.5 s of speech. The window (10–25 s) holds the
+  // second pause with the same speech around it as the 20 s plan without warm-up had (3–18 s).
+  // Quick: 10 s with a 4 s pause and no warm-up.
   return quick
     ? {
         sessions,
@@ -46,6 +56,8 @@ export function makePlan(sessions: number, quick: boolean): LoadPlan {
         chunks: 100,
         pauseFrom: 30,
         pauseTo: 70,
+        warmUpFrom: 0,
+        warmUpTo: 0,
         keepAliveMs: 3000,
         windowFromMs: 2500,
         windowToMs: 8500,
@@ -56,14 +68,21 @@ export function makePlan(sessions: number, quick: boolean): LoadPlan {
         staggerMs: 1000,
         chunkMs: 100,
         chunkBytes: 3200,
-        chunks: 200,
-        pauseFrom: 65,
-        pauseTo: 135,
+        chunks: 270,
+        pauseFrom: 135,
+        pauseTo: 205,
+        warmUpFrom: 30,
+        warmUpTo: 70,
         keepAliveMs: 3000,
-        windowFromMs: 3000,
-        windowToMs: 18000,
+        windowFromMs: 10000,
+        windowToMs: 25000,
         closeTimeoutMs: 15000,
       };
+}
+
+/** Whether chunk index `k` of the plan is sent (it is not in a pause). */
+export function isSpeech(plan: LoadPlan, k: number): boolean {
+  return (k < plan.pauseFrom || k >= plan.pauseTo) && (k < plan.warmUpFrom || k >= plan.warmUpTo);
 }
 
 /** The emulator's inactivity window in the scale runs (Deepgram's is 10 s; shorter so the pause needs KeepAlive). */
@@ -104,6 +123,8 @@ export interface ClientReport {
   bytesSent: number;
   /** CPU of the steady window and of the whole run (user + system, ms). */
   windowCpuMs: number;
+  /** Of `windowCpuMs`, the time spent in the kernel (system time: the socket writes and reads, timers). */
+  windowSystemCpuMs: number;
   /** The window's CPU by thread (/proc, 10 ms ticks): 'main', 'helpers' (V8's JIT and GC threads, libuv's pool). */
   windowThreadMs: Record<string, number>;
   windowWallMs: number;
