@@ -249,7 +249,9 @@ function aggregate(runs: RunResult[]): Aggregate {
     runCpu: m((r) => r.runCpuMsPerAudioS),
     mainCpu: m((r) => (r.client.windowThreadMs?.['main'] ?? NaN) / r.client.windowAudioSeconds),
     helperCpu: m((r) => (r.client.windowThreadMs?.['helpers'] ?? NaN) / r.client.windowAudioSeconds),
-    userCpu: m((r) => (r.client.windowCpuMs - (r.client.windowSystemCpuMs ?? NaN)) / r.client.windowAudioSeconds),
+    userCpu: m(
+      (r) => (r.client.windowCpuMs - (r.client.windowSystemCpuMs ?? NaN)) / r.client.windowAudioSeconds,
+    ),
     systemCpu: m((r) => (r.client.windowSystemCpuMs ?? NaN) / r.client.windowAudioSeconds),
     sendUs: m((r) => r.client.windowSendUsPerChunk ?? NaN),
     heapKb: m((r) => r.heapKbPerSession),

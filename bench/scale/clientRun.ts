@@ -2,9 +2,10 @@
  * The measured client process of the scale bench: N sessions from one process, starts spread over
  * the first second, each streaming 16 kHz linear16 in 100 ms chunks paced in real time by a
  * drift-free `setTimeout` chain (each chunk is due at start + k × 100 ms), with a warm-up pause
- * before the steady window and a longer one inside it held by KeepAlive. Measures CPU (`process.cpuUsage`) over the steady window and the whole
- * run, memory after a forced GC at the end of the window, GCs (perf_hooks), setup times and
- * event-loop delay; reports them to the orchestrator over IPC (or prints them without one).
+ * before the steady window and a longer one inside it held by KeepAlive. Measures CPU
+ * (`process.cpuUsage`, user and system) over the steady window and the whole run, memory after a
+ * forced GC at the end of the window, GCs (perf_hooks), setup times and event-loop delay; reports
+ * them to the orchestrator over IPC (or prints them without one).
  *
  * Run with `--max-semi-space-size=1 --expose-gc`. Arguments: `--url URL --sessions N [--quick]`.
  */
@@ -272,8 +273,10 @@ export function runClient(kind: ClientKind, factory: ClientFactory): void {
       lateness[Math.min(Math.max(late, 0), lateness.length - 1)]!++;
       if (index === 0 && k === plan.pauseFrom) mark('pause start', performance.now() - t0);
       if (index === 0 && k === plan.pauseTo) mark('pause end', performance.now() - t0);
-      if (index === 0 && k === plan.warmUpFrom && plan.warmUpTo > k) mark('warm-up pause start', performance.now() - t0);
-      if (index === 0 && k === plan.warmUpTo && plan.warmUpFrom < k) mark('warm-up pause end', performance.now() - t0);
+      if (index === 0 && k === plan.warmUpFrom && plan.warmUpTo > k)
+        mark('warm-up pause start', performance.now() - t0);
+      if (index === 0 && k === plan.warmUpTo && plan.warmUpFrom < k)
+        mark('warm-up pause end', performance.now() - t0);
       if (isSpeech(plan, k)) {
         const chunk = chunkAt(k);
         if (inWindow) {
