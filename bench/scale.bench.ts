@@ -469,7 +469,6 @@ async function main(): Promise<void> {
       if (runs.length > 0) aggregates.push(aggregate(runs));
     }
   }
-  const audioSeconds = (plan.chunks * plan.chunkMs) / 1000;
   const seconds = (chunks: number): number => (chunks * plan.chunkMs) / 1000;
   const warmUp =
     plan.warmUpTo > plan.warmUpFrom
@@ -477,7 +476,7 @@ async function main(): Promise<void> {
         `every client has sent KeepAlive text frames and handled messages before the window) and `
       : '';
   const note =
-    `Each session: ${audioSeconds} s of 16 kHz linear16 mono in ${plan.chunkMs} ms chunks (${plan.chunkBytes} B), ` +
+    `Each session: ${seconds(plan.chunks)} s of 16 kHz linear16 mono in ${plan.chunkMs} ms chunks (${plan.chunkBytes} B), ` +
     `real time, with ${warmUp}a ${seconds(plan.pauseTo - plan.pauseFrom)} s pause from ${seconds(plan.pauseFrom)} s ` +
     `(the emulator's inactivity window is ${EMULATOR_IDLE_TIMEOUT_MS / 1000} s, so only KeepAlive holds it); starts spread over ` +
     `${plan.staggerMs / 1000} s. Steady window ${plan.windowFromMs / 1000}–${plan.windowToMs / 1000} s after the first ` +
