@@ -89,7 +89,7 @@ export function runSession(
  * connections' handler: the socket and the KeepAlive deadline are driven directly
  * (`LiveConnection`, `KeepAliveClock`, the objects behind `liveSocket` and `withKeepAlive`), not
  * through a chain of subscribers. With thousands of sessions taking turns, the chunk path runs
- * with cold caches and costs ~3× what it does hot (docs/benchmarks.md, session bench), so it is
+ * with cold caches and costs 3–4× what it does hot (docs/benchmarks.md, session bench), so it is
  * kept short.
  */
 class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
