@@ -1,7 +1,8 @@
 /**
  * A small standalone component using {@link TranscriptionService} through its signals, with the
- * browser's microphone as the audio. It is type-checked with `tsc` (not with Angular's template
- * compiler: the template itself is not checked, and no test renders it).
+ * browser's microphone as the audio. Angular's compiler checks it with its template
+ * (`ngc` with `strictTemplates`, `examples/angular/tsconfig.ngc.json`, part of `npm run typecheck`);
+ * no test renders it.
  */
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { fromMicrophone } from 'deepgram-rx';
