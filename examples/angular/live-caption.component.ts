@@ -1,6 +1,6 @@
 /**
  * A small standalone component using {@link TranscriptionService} through its signals, with the
- * browser's microphone as the audio. Angular's compiler checks it with its template
+ * browser's microphone as the audio. Angular's compiler compiles it and type-checks its template
  * (`ngc` with `strictTemplates`, `examples/angular/tsconfig.ngc.json`, part of `npm run typecheck`);
  * no test renders it.
  */
