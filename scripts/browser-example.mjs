@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the browser example (examples/browser) on loopback: `node scripts/browser-example.mjs`.
+// Runs the browser example (examples/browser, or examples/angular with --angular) on loopback:
+// `node scripts/browser-example.mjs [--angular]`.
 // The dev server and the emulator are TypeScript sources: esbuild bundles them for Node first
 // (into node_modules/.cache), then they run. See docs/browser.md.
 import { createRequire } from 'node:module';

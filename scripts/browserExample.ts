@@ -1,7 +1,8 @@
 /**
- * A small dev server for `examples/browser/`: bundles the page's TypeScript with esbuild (platform
- * browser; `deepgram-rx` resolves to the library's source through tsconfig paths) and serves the
- * page and the bundle over HTTP on loopback. Used by `scripts/browser-example.mjs` and by the e2e test.
+ * A small dev server for the browser examples (`examples/browser/`, or `examples/angular/`): bundles
+ * the page's TypeScript with esbuild (platform browser; `deepgram-rx` resolves to the library's
+ * source through tsconfig paths) and serves the page and the bundle over HTTP on loopback. Used by
+ * `scripts/browser-example.mjs` and by the e2e tests.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,13 +13,18 @@ import { context as esbuildContext, type BuildContext } from 'esbuild';
 /** The repository root when this file runs from `scripts/` (jest); bundled copies pass `root`. */
 const defaultRoot = resolve(__dirname, '..');
 
-/** Where to listen. */
+/** The examples a page can be served for: their directories under `examples/`. */
+export type BrowserExampleName = 'browser' | 'angular';
+
+/** Which example, and where to listen. */
 export interface BrowserExampleConfig {
+  /** `examples/browser` (default) or `examples/angular` (its component, bootstrapped by `main.ts`). */
+  example?: BrowserExampleName;
   /** Interface; default `127.0.0.1` (loopback only: the page may carry a key in its query string). */
   host?: string;
   /** TCP port; default 0 (a free one). */
   port?: number;
-  /** The repository's root directory (where `examples/browser/` is); default: this file's parent directory. */
+  /** The repository's root directory (where `examples/` is); default: this file's parent directory. */
   root?: string;
 }
 
@@ -30,12 +36,15 @@ export interface BrowserExampleServer {
   close(): Promise<void>;
 }
 
-/** Bundles `examples/browser/main.ts` for the browser (incrementally, on every request of `main.js`). */
-function bundler(root: string): Promise<BuildContext> {
+/**
+ * Bundles `examples/NAME/main.ts` for the browser (incrementally, on every request of `main.js`),
+ * with the example's own tsconfig (the Angular one turns on the decorators Angular's JIT expects).
+ */
+function bundler(root: string, example: BrowserExampleName): Promise<BuildContext> {
   return esbuildContext({
     absWorkingDir: root,
-    entryPoints: [resolve(root, 'examples/browser/main.ts')],
-    tsconfig: resolve(root, 'tsconfig.json'),
+    entryPoints: [resolve(root, 'examples', example, 'main.ts')],
+    tsconfig: resolve(root, 'examples', example, 'tsconfig.json'),
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -64,8 +73,9 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
  */
 export async function startBrowserExample(config: BrowserExampleConfig = {}): Promise<BrowserExampleServer> {
   const root = config.root ?? defaultRoot;
-  const exampleDir = resolve(root, 'examples/browser');
-  const build = await bundler(root);
+  const example = config.example ?? 'browser';
+  const exampleDir = resolve(root, 'examples', example);
+  const build = await bundler(root, example);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'GET only\n');
@@ -79,7 +89,7 @@ export async function startBrowserExample(config: BrowserExampleConfig = {}): Pr
       } catch (error) {
         const errors = (error as { errors?: { text: string }[] }).errors ?? [];
         const text = errors.map((e) => e.text).join('\n') || String(error);
-        return send(res, 500, 'text/plain; charset=utf-8', `bundling examples/browser failed:\n${text}\n`);
+        return send(res, 500, 'text/plain; charset=utf-8', `bundling examples/${example} failed:\n${text}\n`);
       }
     }
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');

@@ -1,10 +1,12 @@
 /**
- * `node scripts/browser-example.mjs`: runs the browser example locally. Starts the emulator
+ * `node scripts/browser-example.mjs`: runs the browser example (or, with `--angular`, the Angular
+ * example's component) locally. Starts the emulator
  * (with a made-up key, so the page exercises the browser's `token` subprotocol auth) and the dev
  * server on loopback, and prints the page's address. Ctrl-C stops both.
  *
  * Options: `--port N` (page, default 5173), `--emulator-port N` (default 0: a free port),
- * `--no-emulator` (only the page; point it at Deepgram in the form).
+ * `--no-emulator` (only the page; point it at Deepgram in the form, or with `?url=…&key=…` for the
+ * Angular page), `--angular` (serve `examples/angular` instead of `examples/browser`).
  */
 import { startEmulator, type Emulator } from '../src/node';
 import { startBrowserExample } from './browserExample';
@@ -28,9 +30,10 @@ export async function main(argv: string[], root: string): Promise<() => Promise<
   const emulator: Emulator | undefined = argv.includes('--no-emulator')
     ? undefined
     : await startEmulator({ port: option(argv, '--emulator-port', 0), apiKey: DEV_KEY });
-  const server = await startBrowserExample({ port, root });
+  const example = argv.includes('--angular') ? 'angular' : 'browser';
+  const server = await startBrowserExample({ example, port, root });
   const query = new URLSearchParams(emulator ? { url: emulator.url, key: DEV_KEY } : {});
-  console.log(`browser example: ${server.url}${emulator ? `?${query.toString()}` : ''}`);
+  console.log(`${example} example: ${server.url}${emulator ? `?${query.toString()}` : ''}`);
   if (emulator) {
     console.log(`emulator: ${emulator.url} (no recognizer for live speech: timing and empty transcripts)`);
   }

@@ -1,8 +1,8 @@
 /**
  * A small standalone component using {@link TranscriptionService} through its signals, with the
  * browser's microphone as the audio. Angular's compiler compiles it and type-checks its template
- * (`ngc` with `strictTemplates`, `examples/angular/tsconfig.ngc.json`, part of `npm run typecheck`);
- * no test renders it.
+ * (`ngc` with `strictTemplates`, `examples/angular/tsconfig.ngc.json`, part of `npm run typecheck`),
+ * and `test/e2e/angular.browser.test.ts` renders it in headless Chromium (page: `main.ts`).
  */
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { fromMicrophone } from 'deepgram-rx';

@@ -20,6 +20,11 @@ export function writeWav(path: string, segments: Segment[], sampleRate = 16000):
   }
   const data = Buffer.alloc(samples.length * 2);
   samples.forEach((sample, i) => data.writeInt16LE(sample, i * 2));
+  writePcmWav(path, data, sampleRate);
+}
+
+/** Writes 16-bit little-endian mono PCM samples (`data`) at `sampleRate` Hz as a WAV file at `path`. */
+export function writePcmWav(path: string, data: Uint8Array, sampleRate: number): void {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
   header.writeUInt32LE(36 + data.length, 4);

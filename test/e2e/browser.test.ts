@@ -3,7 +3,7 @@
  * microphone, through fromMicrophone → gateSilence → transcribe (native WebSocket, `token`
  * subprotocol auth) to the emulator, and shows the transcript, the KeepAlives and the cost.
  *
- * Needs Debian's `chromium` (`apt-get install -y chromium`; `.ci/run` installs it).
+ * Needs Debian's `chromium` (`apt-get install -y chromium`; `.ci/run` installs it): see browserSupport.ts.
  *
  * The WAV is cut from samples/pauses-16k.wav: 1.5 s of silence, "Hello from Deepgram RX.", a 2.5 s
  * pause, "This sample pauses for twelve seconds.", 1 s of silence. The page gates silence, so the
@@ -13,22 +13,19 @@
  * The gated part of the middle pause (~1.6 s) is longer than the emulator's 1 s inactivity
  * timeout: only the KeepAlives keep the session open.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseWav } from '../../src/audio/wavHeader';
+import { scriptRecognizer, type EmulatorSession, type ScriptWord } from 'deepgram-rx/node';
 import {
-  scriptRecognizer,
-  startEmulator,
-  type Emulator,
-  type EmulatorSession,
-  type ScriptWord,
-} from 'deepgram-rx/node';
-import { startBrowserExample, type BrowserExampleServer } from '../../scripts/browserExample';
+  browserTestDir,
+  startBrowserTest,
+  stopBrowserTest,
+  writePcmWav,
+  type BrowserTest,
+} from './browserSupport';
 
 const root = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'browser-e2e-key';
 const RATE = 16000;
 const PREROLL = 0.3; // gateSilence's default prerollMs
@@ -58,22 +55,8 @@ function buildFixture(dir: string): { wav: string; words: ScriptWord[] } {
   const cut = (p: { from: number; to: number }): Uint8Array =>
     sample.data.subarray(bytes(p.from), bytes(p.to));
   const parts = [silence(LEAD), cut(PHRASES[0]!), silence(PAUSE), cut(PHRASES[1]!), silence(TAIL)];
-  const data = Buffer.concat(parts);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(RATE, 24);
-  header.writeUInt32LE(RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
   const wav = join(dir, 'microphone.wav');
-  writeFileSync(wav, Buffer.concat([header, data]));
+  writePcmWav(wav, Buffer.concat(parts), RATE);
 
   const script = JSON.parse(readFileSync(join(root, 'samples/pauses-16k.words.json'), 'utf8')) as {
     words: SampleWord[];
@@ -122,42 +105,20 @@ interface Run {
   session: EmulatorSession;
 }
 
-let work: string;
-let emulator: Emulator | undefined;
-let server: BrowserExampleServer | undefined;
-let browser: BrowserContext | undefined;
+let work: string | undefined;
+let started: BrowserTest | undefined;
 let run: Run;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  }
-  work = mkdtempSync(join(tmpdir(), 'deepgram-rx-browser-'));
+  work = browserTestDir('browser');
   const { wav, words } = buildFixture(work);
-  emulator = await startEmulator({ apiKey: KEY, idleTimeoutMs: 1000, recognizer: scriptRecognizer(words) });
-  server = await startBrowserExample();
-  const bundle = await fetch(`${server.url}main.js`);
-  if (!bundle.ok) throw new Error(`the example does not bundle: ${await bundle.text()}`);
-  browser = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}%noloop`,
-    ],
+  started = await startBrowserTest({
+    example: 'browser',
+    emulator: { apiKey: KEY, idleTimeoutMs: 1000, recognizer: scriptRecognizer(words) },
+    workDir: work,
+    wav,
   });
-  const page: Page = browser.pages()[0] ?? (await browser.newPage());
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { emulator, server, page, pageErrors } = started;
   // Test instrumentation: remember every interim transcript the page showed.
   await page.addInitScript(() => {
     const w = window as unknown as { interims: string[] };
@@ -216,12 +177,7 @@ beforeAll(async () => {
   };
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await emulator?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => stopBrowserTest(started, work));
 
 test('the session ends cleanly: no error on the page, and the page shows it closed', () => {
   expect(run.errorShown).toBe('');
