@@ -86,10 +86,10 @@ beforeAll(async () => {
   run = {
     transcript: ((await page.textContent(caption.transcript)) ?? '').trim(),
     state: ((await page.textContent(caption.state)) ?? '').trim(),
-    alert: await page
-      .locator(caption.alert)
-      .textContent({ timeout: 100 })
-      .catch(() => null),
+    alert: await page.evaluate(
+      (selector) => document.querySelector(selector)?.textContent ?? null,
+      caption.alert,
+    ),
     pageErrors,
     consoleErrors,
     session,
