@@ -38,7 +38,9 @@ export async function main(argv: string[], root: string): Promise<() => Promise<
     console.log(`emulator: ${emulator.url} (no recognizer for live speech: timing and empty transcripts)`);
   }
   console.log(
-    'for Deepgram itself, set wss://api.deepgram.com/v1/listen in the page and paste a key or token there',
+    example === 'angular'
+      ? 'for Deepgram itself, open the page with ?url=wss://api.deepgram.com/v1/listen&key=YOUR_KEY'
+      : 'for Deepgram itself, set wss://api.deepgram.com/v1/listen in the page and paste a key or token there',
   );
   const stop = async (): Promise<void> => {
     await server.close();
