@@ -19,7 +19,6 @@ import { KeepAliveClock, type KeepAliveTarget } from '../operators/keepAliveCloc
 import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnection';
 import { LiveError } from '../socket/liveError';
 import type { SocketOpenEvent } from '../socket/liveSocket';
-import { nativeWebSocket } from '../socket/nativeWebSocket';
 import type { LiveEvent } from './liveEvent';
 import type { AudioBufferOverflowError } from './audioBufferOverflowError';
 import { Outbox, type OutboxHooks } from './outbox';
@@ -446,7 +445,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private connect(): void {
     this.connections++;
     const { url, webSocket, credentials } = this.settings;
-    const socket = new LiveConnection(url, webSocket ?? nativeWebSocket(), this);
+    const socket = new LiveConnection(url, webSocket, this);
     this.current = socket;
     // The supplier is called for every attempt, sync or async; what it throws or rejects with ends
     // the attempt like a failed connection (connectionLost).

@@ -7,6 +7,7 @@ import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
+import { nativeWebSocket } from '../socket/nativeWebSocket';
 import type { LiveCredentials, WebSocketFactory } from '../socket/webSocketLike';
 import { credentialsOf } from './credentials';
 import {
@@ -238,7 +239,8 @@ export interface SessionSettings {
   /** The KeepAlive schedule (as `withKeepAlive`'s); undefined when `keepAlive: false`. */
   readonly keepAlive: KeepAliveDelays | undefined;
   readonly closeTimeoutMs: number;
-  readonly webSocket: WebSocketFactory | undefined;
+  /** The transport: `config.webSocket`, or {@link nativeWebSocket} (resolved once per `transcribe` call). */
+  readonly webSocket: WebSocketFactory;
   readonly scheduler: SchedulerLike;
   readonly finalize$: Observable<number | void | undefined> | undefined;
   readonly maxBufferBytes: number;
@@ -444,7 +446,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     credentials: credentialsOf(config),
     keepAlive: keepAliveOf(config.keepAlive),
     closeTimeoutMs,
-    webSocket: config.webSocket,
+    webSocket: config.webSocket ?? nativeWebSocket(),
     scheduler,
     finalize$: config.finalize$,
     maxBufferBytes,
