@@ -44,6 +44,9 @@ export { DEFAULT_KEEP_ALIVE_IDLE_MS };
  * - Each chunk is emitted synchronously, the same `Uint8Array` reference (a binary frame).
  * - The idle time counts from subscription and from every chunk; during a pause `KEEP_ALIVE` comes
  *   at `idleMs`, then every `intervalMs` (default `idleMs`).
+ * - An empty chunk (0 bytes) is passed through too, but it is not audio: it does not restart the
+ *   idle time (some sources emit empty chunks while muted). Do not send it to Deepgram: an empty
+ *   binary frame is its legacy end-of-stream signal (`transcribe` drops empty chunks).
  * - Completes when the audio completes (no `KEEP_ALIVE` after that); errors when the audio errors.
  * - Unsubscribing tears down the source and the pending timer: nothing stays scheduled.
  * - `idleMs` and `intervalMs` must be finite, > 0 and < 10000 (the server's window); otherwise this
@@ -100,7 +103,7 @@ class KeepAliveRelay implements KeepAliveTarget {
   }
 
   next(chunk: Uint8Array): void {
-    this.clock.chunk();
+    if (chunk.byteLength !== 0) this.clock.chunk();
     this.subscriber.next(chunk);
   }
 

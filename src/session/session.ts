@@ -220,15 +220,17 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** Audio observer: a chunk (after the gate, if any). */
   next(frame: unknown): void {
-    this.keepAlive?.chunk();
     if (!(frame instanceof Uint8Array)) {
       this.fail(new TypeError(`transcribe: audio chunks must be Uint8Array, got ${describeChunk(frame)}`));
       return;
     }
+    // An empty binary frame would be Deepgram's legacy end-of-stream signal: never send one. It is
+    // not audio either, so it neither ends a pause nor postpones the next KeepAlive (a source that
+    // emits empty chunks while muted would otherwise let the server close with NET-0001).
+    if (frame.byteLength === 0) return;
+    this.keepAlive?.chunk();
     // The meter needs the time only for the first chunk after a KeepAlive: no clock read per chunk.
     if (this.meter.inPause) this.meter.audioArrived(this.scheduler.now());
-    // An empty binary frame would be Deepgram's legacy end-of-stream signal: never send one.
-    if (frame.byteLength === 0) return;
     let from = Number.NaN;
     const bytesPerSecond = this.bytesPerSecond;
     if (bytesPerSecond !== undefined) {

@@ -97,6 +97,17 @@ describe('withKeepAlive timing (marble tests)', () => {
     });
   });
 
+  it('an empty chunk is passed through but does not restart the idle countdown', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const e = new Uint8Array(0);
+      const source = cold('a 1999ms e 1999ms e 1999ms b |', { ...audio, e });
+      expectObservable(source.pipe(withKeepAlive({ idleMs: 3000, scheduler: testScheduler }))).toBe(
+        'a 1999ms e 999ms k 999ms e 1999ms b |',
+        { ...frames, e },
+      );
+    });
+  });
+
   it('a KeepAlive comes idleMs after subscription when no audio comes', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const source = cold<Uint8Array>('-');

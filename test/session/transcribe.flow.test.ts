@@ -253,6 +253,24 @@ it('skips empty audio chunks (an empty binary frame would end the stream on Deep
   expect(server.connections[0]?.sent.map((frame) => frame.data)).toEqual([A, C]);
 });
 
+it('keeps the socket alive through a pause of empty chunks: they are not audio', () => {
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler });
+    const E = new Uint8Array(0);
+    const events = cold('a 49ms e 49ms e 49ms e 49ms e 49ms b|', { a: A, b: B, e: E }).pipe(
+      transcribeOnFake(server, scheduler, { keepAlive: { idleMs: 100 } }),
+    );
+    events.subscribe();
+  });
+  expect(server.connections[0]?.sent).toEqual([
+    { time: 0, type: 'binary', data: A },
+    { time: 100, type: 'text', data: KEEP_ALIVE },
+    { time: 200, type: 'text', data: KEEP_ALIVE },
+    { time: 250, type: 'binary', data: B },
+    { time: 251, type: 'text', data: CLOSE_STREAM },
+  ]);
+});
+
 it('errors with a TypeError when an audio chunk is not a Uint8Array', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler });
