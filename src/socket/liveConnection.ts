@@ -12,6 +12,7 @@ import { LiveError, type LiveErrorInit } from './liveError';
 import type { OpenSocket, SocketOpenEvent } from './liveSocket';
 import { endpointOf, redactText, redactUrl, scrubSecrets } from './redact';
 import {
+  CLOSED,
   CONNECTING,
   OPEN,
   type LiveCredentials,
@@ -208,9 +209,13 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
     const socket = this.socket;
     if (socket === undefined) return;
     this.socket = undefined;
-    if (this.listeners === undefined) socket.listen?.(undefined);
-    else this.listeners.remove(socket);
+    const listeners = this.listeners;
     this.listeners = undefined;
+    if (listeners === undefined) socket.listen?.(undefined);
+    else {
+      listeners.remove(socket);
+      if (socket.readyState !== CLOSED) ignoreErrorsUntilClosed(socket);
+    }
     if (socket.readyState === CONNECTING || socket.readyState === OPEN) {
       try {
         socket.close(1000);
@@ -291,6 +296,22 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
   private error(init: LiveErrorInit): LiveError {
     return scrubError(new LiveError(init), this.secrets());
   }
+}
+
+/**
+ * Keeps a socket that is being let go from raising an unhandled error: a `ws` client emits `error`
+ * on the `close()` of a socket still connecting (and on a network error while closing), and a Node
+ * EventEmitter throws an `error` event that has no listener. The two listeners remove themselves on
+ * the socket's `close` event.
+ */
+function ignoreErrorsUntilClosed(socket: WebSocketLike): void {
+  const ignore = (): void => undefined;
+  const closed = (): void => {
+    socket.removeEventListener('error', ignore);
+    socket.removeEventListener('close', closed);
+  };
+  socket.addEventListener('error', ignore);
+  socket.addEventListener('close', closed);
 }
 
 /** The four listener functions of a connection on a transport without `listen`. */

@@ -251,6 +251,21 @@ describe('closes', () => {
     expect(socket.readyState).toBe(CLOSED);
   });
 
+  it('can be unsubscribed while a raw ws client is still connecting: no unhandled error, no listener left', async () => {
+    const recording = record(
+      liveSocket({ url: server.url, webSocket: tracked(nativeWebSocket(WebSocket as never)) }),
+    );
+    const socket = made[0] as unknown as WebSocket;
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    recording.subscription.unsubscribe(); // ws emits 'error' on the close() of a connecting socket
+    await closed;
+    expect([socket.readyState, socket.listenerCount('error'), socket.listenerCount('close')]).toEqual([
+      CLOSED,
+      0,
+      0,
+    ]);
+  });
+
   it('errors with the error of frames and closes the socket', async () => {
     const frames = new Subject<Frame>();
     const recording = record(liveSocket({ url: server.url, webSocket: tracked(), frames }));
