@@ -86,6 +86,11 @@ class SubscriberHandler implements LiveConnectionHandler {
       subscriber.error(error);
       return;
     }
+    if (!isObservable(source)) {
+      // A JavaScript caller's function that forgot its `return`: an error, not a stream that hangs.
+      subscriber.error(new TypeError('liveSocket: the frames function must return an Observable'));
+      return;
+    }
     // `add` unsubscribes at once if the stream ended while `frames` was being subscribed.
     subscriber.add(
       source.subscribe({

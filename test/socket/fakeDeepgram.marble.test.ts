@@ -175,6 +175,23 @@ it('records a client close with 1000 at the unsubscription time and leaves no li
   expect(connection?.listenerCount()).toBe(0);
 });
 
+it('errors with a TypeError and closes the socket when the frames function returns no Observable', () => {
+  let server = fakeDeepgram();
+  scheduler.run(({ expectObservable }) => {
+    server = fakeDeepgram({ scheduler, openDelayMs: 5 });
+    // A JavaScript caller whose function forgot its `return`.
+    const frames = (() => undefined) as unknown as () => Observable<Frame>;
+    expectObservable(summarised(liveSocket({ url: URL, webSocket: server.factory, frames }))).toBe(
+      '5ms (oe|)',
+      {
+        o: opened,
+        e: { error: 'TypeError: liveSocket: the frames function must return an Observable' },
+      },
+    );
+  });
+  expect(server.connections[0]?.closed).toMatchObject({ by: 'client', code: 1000, time: 5 });
+});
+
 it('records a client close while still connecting when unsubscribed before open', () => {
   let server = fakeDeepgram();
   scheduler.run(({ expectObservable }) => {
