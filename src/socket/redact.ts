@@ -2,22 +2,26 @@
  * Keeping secrets out of messages: URLs with credentials in them and texts that might echo a key.
  */
 
-/** Query parameters whose values are treated as secrets (compared case-insensitively). */
-const SECRET_PARAMS = new Set([
-  'token',
-  'key',
-  'api_key',
-  'apikey',
-  'api-key',
-  'access_token',
-  'authorization',
-]);
+/**
+ * Whether a query parameter's value is treated as a secret: its name (case-insensitive) contains
+ * `token`, `key`, `auth`, `secret`, `password`, `credential` or `signature`, or is `sig`, except
+ * Deepgram's own `keyterm`, `keyterms` and `keywords` options.
+ */
+function isSecretParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (NOT_SECRET.has(lower)) return false;
+  return lower === 'sig' || SECRET_NAME.test(lower);
+}
+
+const SECRET_NAME = /token|key|auth|secret|password|credential|signature/;
+const NOT_SECRET = new Set(['keyterm', 'keyterms', 'keywords']);
 
 const MASK = '***';
 
 /**
  * Returns `url` with the values of secret-looking query parameters (`token`, `key`, `api_key`,
- * `access_token`, …) and any `user:password@` part replaced by `***`, fit for messages and logs.
+ * `access_token`, `auth_token`, `x-api-key`, `sig`, …; not Deepgram's `keyterm` and `keywords`) and
+ * any `user:password@` part replaced by `***`, fit for messages and logs.
  * A text that does not parse as a URL is returned with the same parameters masked by pattern.
  *
  * @example
@@ -41,7 +45,7 @@ export function redactUrl(url: string): string {
   const masked = params.map((pair) => {
     const eq = pair.indexOf('=');
     const name = decodeName(eq === -1 ? pair : pair.slice(0, eq));
-    return SECRET_PARAMS.has(name.toLowerCase()) && eq !== -1 ? `${pair.slice(0, eq)}=${MASK}` : pair;
+    return isSecretParam(name) && eq !== -1 ? `${pair.slice(0, eq)}=${MASK}` : pair;
   });
   parsed.search = masked.length === 0 ? '' : `?${masked.join('&')}`;
   return parsed.toString().replace(/%2A%2A%2A/g, MASK);
@@ -74,7 +78,9 @@ export function endpointOf(url: string): string {
  */
 export function redactText(text: string): string {
   return text
-    .replace(/([?&;][\w-]*(?:token|key|authorization)[\w-]*=)[^&#\s"']*/gi, `$1${MASK}`)
+    .replace(/([?&;])([\w.-]+)=[^&#\s"']*/g, (pair: string, separator: string, name: string) =>
+      isSecretParam(name) ? `${separator}${name}=${MASK}` : pair,
+    )
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"']*@/gi, `$1${MASK}@`);
 }
 

@@ -191,6 +191,14 @@ describe('redaction', () => {
     );
   });
 
+  it('masks any parameter whose name says it holds a secret, but not Deepgram’s keyterm and keywords', () => {
+    const url =
+      'wss://h/v1/listen?auth_token=a1&access-token=a2&x-api-key=a3&dg_key=a4&sig=a5&X-Amz-Signature=a6&client_secret=a7&keywords=k&keyterms=t';
+    const masked =
+      'wss://h/v1/listen?auth_token=***&access-token=***&x-api-key=***&dg_key=***&sig=***&X-Amz-Signature=***&client_secret=***&keywords=k&keyterms=t';
+    expect([redactUrl(url), redactText(`failed: ${url}`)]).toEqual([masked, `failed: ${masked}`]);
+  });
+
   it('masks user:password credentials in a URL', () => {
     expect(redactUrl('wss://user:secret@api.deepgram.com/v1/listen')).not.toContain('secret');
   });
