@@ -2,6 +2,7 @@
  * Folds the events of a run into the numbers of its summary. Pure.
  */
 import type { LiveEvent } from '../session/transcribe';
+import { EXIT, type ExitCode } from './exitCodes';
 import type { RunSummary } from './summary';
 
 /** The `Usage` event's fields the summary reads. */
@@ -15,6 +16,8 @@ export interface UsageCounts {
   /** Final Usage only: Metadata.duration minus the audio sent, and whether that is within one chunk. */
   readonly mismatchSeconds?: number;
   readonly reconciled?: boolean;
+  /** Final Usage only: the server neither closed nor sent Metadata within `closeTimeoutMs` of CloseStream. */
+  readonly closeTimedOut?: boolean;
 }
 
 /** What the events of a run said so far. */
@@ -48,6 +51,7 @@ export function tallyEvent(tally: Tally, event: LiveEvent): Tally {
           gatedSeconds: event.gatedSeconds,
           ...(event.mismatchSeconds === undefined ? {} : { mismatchSeconds: event.mismatchSeconds }),
           ...(event.reconciled === undefined ? {} : { reconciled: event.reconciled }),
+          ...(event.final ? { closeTimedOut: event.closeTimedOut } : {}),
         },
       };
     case 'Open':
@@ -89,4 +93,34 @@ export function summarize(tally: Tally, measures: RunMeasures): RunSummary {
     connections: tally.usage?.connections ?? tally.opens,
     gate: measures.gate,
   };
+}
+
+/** Why a run that completed did not end as it should, and its exit code. */
+export interface UnfinishedRun {
+  readonly code: ExitCode;
+  /** One line for stderr, without the `deepgram-rx: ` prefix. */
+  readonly reason: string;
+}
+
+/**
+ * Whether a run whose events completed still fell short of "the whole file was transcribed": the
+ * server did not answer CloseStream in time (exit 5), or it closed without its `Metadata` (exit 1),
+ * which Deepgram sends once it has transcribed all the audio it received. Undefined when the run
+ * ended normally.
+ */
+export function unfinishedRun(tally: Tally): UnfinishedRun | undefined {
+  if (tally.usage?.closeTimedOut === true) {
+    return {
+      code: EXIT.timeout,
+      reason:
+        'the server neither sent Metadata nor closed in time after CloseStream (a stalled connection?): the transcript may be incomplete',
+    };
+  }
+  if (tally.metadataSeconds === undefined) {
+    return {
+      code: EXIT.failure,
+      reason: 'the server closed the connection without sending Metadata: the transcript may be incomplete',
+    };
+  }
+  return undefined;
 }

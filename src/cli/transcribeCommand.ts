@@ -21,7 +21,7 @@ import { probeWebSocket } from './probeWebSocket';
 import { DEFAULT_REPLAY_MS } from '../session/reconnectPolicy';
 import { transcribe, type LiveEvent, type TranscribeReconnect } from '../session/transcribe';
 import { formatSummary } from './summary';
-import { EMPTY_TALLY, summarize, tallyEvent } from './tally';
+import { EMPTY_TALLY, summarize, tallyEvent, unfinishedRun } from './tally';
 import { openWav, siblingScript, type WavInput } from './wavInput';
 
 /** The process around a command: its streams and how it learns about signals. */
@@ -246,7 +246,9 @@ function stream(context: StreamContext): Promise<ExitCode> {
               }),
             ),
           ]);
-          finish(EXIT.ok);
+          const unfinished = unfinishedRun(tally);
+          if (unfinished !== undefined) io.stderr.write(`deepgram-rx: ${unfinished.reason}\n`);
+          finish(unfinished?.code ?? EXIT.ok);
         },
       });
     } catch (error) {

@@ -191,6 +191,23 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
     expect(run.stdout).not.toMatch(/· KeepAlive at [0-9]/);
   });
 
+  test('a server that closes after the audio without sending Metadata is exit 1: the transcript may be incomplete', async () => {
+    const file = join(work, 'tone-1s.wav');
+    writeWav(file, [{ tone: 1 }]);
+    // A normal close (1000) right after the last audio byte, without the Metadata Deepgram sends first.
+    const emulator = await startEmulator({ faults: { kind: 'close', code: 1000, afterAudioBytes: 32000 } });
+    emulators.push(emulator);
+    const run = await runCli(['transcribe', file, '--fast', '--no-gate', '--url', emulator.url]);
+    expect([run.code, lines(run.stderr)]).toEqual([
+      1,
+      [
+        'deepgram-rx: the server closed the connection without sending Metadata: the transcript may be incomplete',
+      ],
+    ]);
+    expect(run.stdout).toContain('no Metadata received');
+    expect(emulator.sessions()[0]?.audioBytes).toBe(32000);
+  });
+
   test('a bad option is exit 2 with one line', async () => {
     const run = await runCli(['transcribe', SAMPLE, '--idle-ms', '12000']);
     expect(run.code).toBe(2);

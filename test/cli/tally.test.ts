@@ -1,5 +1,6 @@
 import type { LiveEvent } from '../../src/session/transcribe';
-import { EMPTY_TALLY, summarize, tallyEvent } from '../../src/cli/tally';
+import { EXIT } from '../../src/cli/exitCodes';
+import { EMPTY_TALLY, summarize, tallyEvent, unfinishedRun } from '../../src/cli/tally';
 import { results, usage as usageEvent } from './results';
 
 const metadata = (duration: number): LiveEvent => ({
@@ -40,6 +41,7 @@ describe('tallyEvent', () => {
       gatedSeconds: 17.9,
       mismatchSeconds: -0.1,
       reconciled: true,
+      closeTimedOut: false,
     });
   });
 
@@ -86,5 +88,31 @@ describe('summarize', () => {
       connections: 1,
       gate: true,
     });
+  });
+});
+
+describe('unfinishedRun', () => {
+  test('a run that got Metadata and a final Usage ended normally', () => {
+    expect(unfinishedRun([metadata(20), usage].reduce(tallyEvent, EMPTY_TALLY))).toBeUndefined();
+  });
+
+  test('a server that did not answer CloseStream in time is a timeout (exit 5)', () => {
+    const timedOut = usageEvent({ closeTimedOut: true });
+    expect(unfinishedRun([metadata(2), timedOut].reduce(tallyEvent, EMPTY_TALLY))).toEqual({
+      code: EXIT.timeout,
+      reason: expect.stringContaining('in time after CloseStream') as string,
+    });
+  });
+
+  test('a server that closed without Metadata is a failure (exit 1)', () => {
+    expect(unfinishedRun(tallyEvent(EMPTY_TALLY, usage))).toEqual({
+      code: EXIT.failure,
+      reason: expect.stringContaining('without sending Metadata') as string,
+    });
+  });
+
+  test('a running Usage snapshot does not decide it: only the final one says whether the close timed out', () => {
+    const snapshot = usageEvent({ final: false, closeTimedOut: true });
+    expect(tallyEvent(EMPTY_TALLY, snapshot).usage?.closeTimedOut).toBeUndefined();
   });
 });
