@@ -35,7 +35,7 @@ const MAX_LINE = 600;
 
 /** Collapses a message to one line, masks secrets, and bounds its length. */
 export function oneLine(text: string, secrets: readonly string[]): string {
-  const flat = scrubSecrets(redactText(text), secrets)
+  const flat = redactText(scrubSecrets(text, secrets))
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
   return flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE - 1)}…` : flat;

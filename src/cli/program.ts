@@ -167,6 +167,14 @@ export function argvSecrets(argv: readonly string[]): string[] {
   return secrets;
 }
 
+/** The values given to `--url` on the command line. */
+function urlArguments(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => {
+    if (arg === '--url' && argv[i + 1] !== undefined) return [argv[i + 1]!];
+    return arg.startsWith('--url=') ? [arg.slice('--url='.length)] : [];
+  });
+}
+
 /**
  * Parses the user's arguments (argv without `node` and the script). `env` supplies
  * `DEEPGRAM_API_KEY`. Help and version give `{ kind: 'exit', code: 0 }` with the text in `stdout`;
@@ -210,7 +218,11 @@ export function parseCommandLine(
       // No command given: the help, on stderr.
       return { kind: 'exit', code: EXIT.usage, stdout: '', stderr };
     }
-    const message = oneLine(error.message.replace(/^error: /, ''), argvSecrets(argv));
+    // A rejected --url is not echoed either: it may carry a token or a signature in its query.
+    const message = oneLine(error.message.replace(/^error: /, ''), [
+      ...argvSecrets(argv),
+      ...urlArguments(argv),
+    ]);
     return {
       kind: 'exit',
       code: EXIT.usage,

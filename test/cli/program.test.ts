@@ -71,6 +71,20 @@ describe('parseCommandLine: transcribe', () => {
     expect(parsed).toMatchObject({ kind: 'exit', code: 2 });
   });
 
+  test.each([
+    ['--url', 'https://proxy.test/v1/listen?sig=S3CR3T-SIGNATURE'],
+    ['--url=https://proxy.test/v1/listen/S3CR3T-PATH-TOKEN'],
+  ])('a rejected --url is not echoed in the usage error: %s', (...url) => {
+    const parsed = parseCommandLine(['transcribe', 'a.wav', ...url], {});
+    expect(parsed).toEqual({
+      kind: 'exit',
+      code: 2,
+      stdout: '',
+      stderr:
+        "deepgram-rx: option '--url <URL>' argument '***' is invalid. expected a ws:// or wss:// URL, got a https:// URL. (see deepgram-rx --help)\n",
+    });
+  });
+
   test('every flag is parsed into its field', () => {
     const args = transcribeArgs(
       parseCommandLine(
