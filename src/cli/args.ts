@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_LISTEN_URL } from '../protocol/listenUrl';
+import { MAX_TIMER_MS } from '../server/faults';
 import type { KeySource } from './failure';
 
 /** Where `transcribe` sends the audio. */
@@ -83,6 +84,14 @@ export function positiveInteger(value: string): number {
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
     throw new InvalidArgumentError('expected a whole number > 0.');
   }
+  return n;
+}
+
+/** Option parser for a timer's length in ms: an integer > 0, at most Node's longest timer (2^31 − 1). */
+export function timerMs(value: string): number {
+  const n = positiveInteger(value);
+  if (n > MAX_TIMER_MS)
+    throw new InvalidArgumentError(`must be at most ${MAX_TIMER_MS} (Node's longest timer).`);
   return n;
 }
 

@@ -9,10 +9,10 @@ import {
   idleMs,
   listenEndpoint,
   port,
-  positiveInteger,
   positiveNumber,
   resolveApiKey,
   resolveTarget,
+  timerMs,
   type ServeArgs,
   type TranscribeArgs,
 } from './args';
@@ -98,7 +98,7 @@ function buildProgram(
     .option('--json', 'print every event as one JSON line, and nothing else, on stdout')
     .addOption(
       new Option('--emulator-idle-timeout <MS>', "the built-in emulator's inactivity window, in ms")
-        .argParser(positiveInteger)
+        .argParser(timerMs)
         .default(DEFAULTS.emulatorIdleTimeoutMs),
     )
     .action((file: string, flags: TranscribeFlags) => {
@@ -134,7 +134,7 @@ function buildProgram(
     .option(
       '--idle-timeout <MS>',
       'close a session after this long without a frame (NET-0001)',
-      positiveInteger,
+      timerMs,
       DEFAULTS.idleTimeoutMs,
     )
     .option('--api-key <KEY>', 'require this API key (Authorization: Token KEY); never printed')

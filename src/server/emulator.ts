@@ -23,6 +23,7 @@ import type {
 } from './emulatorTypes';
 import {
   checkRefusal,
+  MAX_TIMER_MS,
   normalizeFaultPlan,
   type HandshakeRefusal,
   type SessionFault,
@@ -51,8 +52,10 @@ interface Accepted {
 
 function checkConfig(config: EmulatorConfig): void {
   const idle = config.idleTimeoutMs;
-  if (idle !== undefined && !(Number.isFinite(idle) && idle > 0)) {
-    throw new RangeError(`startEmulator: idleTimeoutMs must be a finite number > 0, got ${idle}`);
+  if (idle !== undefined && !(Number.isFinite(idle) && idle > 0 && idle <= MAX_TIMER_MS)) {
+    throw new RangeError(
+      `startEmulator: idleTimeoutMs must be a number > 0 and <= ${MAX_TIMER_MS} (Node's longest timer), got ${idle}`,
+    );
   }
   const port = config.port;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {

@@ -24,7 +24,8 @@ export interface EmulatorConfig {
   host?: string;
   /**
    * Inactivity window in ms (default 10000): with no binary or text frame for this long the
-   * emulator sends the `Metadata` and closes `1011` with the NET-0001 reason.
+   * emulator sends the `Metadata` and closes `1011` with the NET-0001 reason. At most
+   * 2147483647 (Node's longest timer); `startEmulator` throws a `RangeError` otherwise.
    */
   idleTimeoutMs?: number;
   /**

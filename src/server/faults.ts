@@ -4,10 +4,14 @@
  */
 import type { ListenQuery } from './query';
 
+/** Node's longest timer (2^31 − 1 ms, ~24.8 days): a longer delay fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * When a session fault fires: once the session has received `afterAudioBytes` bytes of audio
  * (after the frame that reaches it has been processed), or `atMs` ms after the connection opened,
- * whichever comes first. With neither, the fault fires as soon as the connection opens.
+ * whichever comes first. With neither, the fault fires as soon as the connection opens. `atMs` is
+ * at most 2147483647 (Node's longest timer).
  */
 export interface FaultTrigger {
   readonly afterAudioBytes?: number;
@@ -123,15 +127,17 @@ function isSendableCloseCode(code: number): boolean {
 }
 
 function checkTrigger(fault: SessionFault): void {
-  for (const [name, value] of [
-    ['afterAudioBytes', fault.afterAudioBytes],
-    ['atMs', fault.atMs],
-  ] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new RangeError(
-        `emulator fault '${fault.kind}': ${name} must be a finite number >= 0, got ${value}`,
-      );
-    }
+  const afterAudioBytes = fault.afterAudioBytes;
+  if (afterAudioBytes !== undefined && !(Number.isFinite(afterAudioBytes) && afterAudioBytes >= 0)) {
+    throw new RangeError(
+      `emulator fault '${fault.kind}': afterAudioBytes must be a finite number >= 0, got ${afterAudioBytes}`,
+    );
+  }
+  const atMs = fault.atMs;
+  if (atMs !== undefined && !(Number.isFinite(atMs) && atMs >= 0 && atMs <= MAX_TIMER_MS)) {
+    throw new RangeError(
+      `emulator fault '${fault.kind}': atMs must be a number >= 0 and <= ${MAX_TIMER_MS} (Node's longest timer), got ${atMs}`,
+    );
   }
 }
 

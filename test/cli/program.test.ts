@@ -142,6 +142,7 @@ describe('parseCommandLine: transcribe', () => {
     ['--chunk-ms', 'abc'],
     ['--chunk-ms', '-5'],
     ['--emulator-idle-timeout', '1.5'],
+    ['--emulator-idle-timeout', '3000000000'],
   ])('%s %s is a usage error with exit code 2 and one stderr line', (flag, value) => {
     const parsed = parseCommandLine(['transcribe', 'a.wav', flag, value], {});
     expect(parsed).toMatchObject({ kind: 'exit', code: 2, stdout: '' });
@@ -208,6 +209,14 @@ describe('parseCommandLine: serve', () => {
 
   test('serve ignores DEEPGRAM_API_KEY (auth only with --api-key)', () => {
     expect(serveArgs(parseCommandLine(['serve'], { DEEPGRAM_API_KEY: 'env-key' })).apiKey).toBeUndefined();
+  });
+
+  test('an --idle-timeout longer than Node’s longest timer is a usage error naming the limit', () => {
+    expect(parseCommandLine(['serve', '--idle-timeout', '2147483648'], {})).toMatchObject({
+      kind: 'exit',
+      code: 2,
+      stderr: expect.stringContaining('must be at most 2147483647') as string,
+    });
   });
 
   test('a port above 65535 is a usage error', () => {

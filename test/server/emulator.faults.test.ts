@@ -190,6 +190,10 @@ describe('session faults', () => {
     ['a close reason over 123 bytes', { kind: 'close', code: 4000, reason: 'x'.repeat(124) }],
     ['a negative byte trigger', { kind: 'drop', afterAudioBytes: -1 }],
     ['a non-finite time trigger', { kind: 'drop', atMs: Infinity }],
+    [
+      'a time trigger longer than Node’s longest timer (it would fire after 1 ms)',
+      { kind: 'drop', atMs: 2 ** 31 },
+    ],
   ] as const)('%s is refused with a RangeError', async (_what, fault) => {
     await expect(startEmulator({ faults: fault })).rejects.toThrow(RangeError);
     const emulator = await start({});

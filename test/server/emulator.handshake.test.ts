@@ -195,5 +195,11 @@ test('a configured requestId generator names the requests', async () => {
 
 test('invalid config values are refused when the emulator starts', async () => {
   await expect(startEmulator({ idleTimeoutMs: 0 })).rejects.toThrow(RangeError);
+  // Longer than Node's longest timer, which would close every session after 1 ms instead.
+  await expect(startEmulator({ idleTimeoutMs: 2 ** 31 })).rejects.toThrow(
+    new RangeError(
+      "startEmulator: idleTimeoutMs must be a number > 0 and <= 2147483647 (Node's longest timer), got 2147483648",
+    ),
+  );
   await expect(startEmulator({ port: 70000 })).rejects.toThrow(RangeError);
 });
