@@ -324,24 +324,39 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
   const findRecord = (requestId: string): EmulatorSession | undefined =>
     records.find((r) => r.requestId === requestId);
 
+  /** The waits in progress: `close()` rejects those its own closes did not settle. */
+  const waits = new Set<() => void>();
   const waitFor = <T>(
     options: WaitOptions | undefined,
     what: string,
     subscribe: (done: (value: T) => void) => () => void,
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (closing !== undefined) {
+        reject(new Error(`emulator: closed, not waiting for ${what}`));
+        return;
+      }
       let unsubscribe: () => void = () => undefined;
-      const timer = setTimeout(() => {
+      const settle = (): void => {
+        clearTimeout(timer);
         unsubscribe();
+        waits.delete(closed);
+      };
+      const closed = (): void => {
+        settle();
+        reject(new Error(`emulator: closed while waiting for ${what}`));
+      };
+      const timer = setTimeout(() => {
+        settle();
         reject(
           new Error(
             `emulator: timed out after ${options?.timeoutMs ?? DEFAULT_WAIT_MS} ms waiting for ${what}`,
           ),
         );
       }, options?.timeoutMs ?? DEFAULT_WAIT_MS);
+      waits.add(closed);
       unsubscribe = subscribe((value) => {
-        clearTimeout(timer);
-        unsubscribe();
+        settle();
         resolve(value);
       });
     });
@@ -393,6 +408,8 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
         const open = [...connections];
         for (const connection of open) connection.terminate();
         await Promise.all(open.map((c) => c.closed));
+        // A session closed above settled its waitForClose(); nothing else can come now.
+        for (const closed of [...waits]) closed();
         await new Promise<void>((resolve) => {
           wss.close(() => resolve());
         });

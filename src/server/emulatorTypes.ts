@@ -202,6 +202,10 @@ export interface Emulator {
   setFaults(faults: SessionFaults | undefined): void;
   /** Refuses the next handshakes (undefined: accept again). */
   refuseHandshakes(refusal: HandshakeRefusal | undefined): void;
-  /** Terminates every connection, then stops listening. Idempotent. */
+  /**
+   * Terminates every connection, then stops listening. A `waitForClose()` of a session it closes
+   * resolves; any other `nextSession()` or `waitForClose()` still waiting rejects at once (no timer
+   * stays behind), and so does a later wait for a session that is not closed. Idempotent.
+   */
   close(): Promise<void>;
 }

@@ -25,6 +25,22 @@ test('close() with idle, streaming and stalled clients resolves and the clients 
   ]);
 });
 
+test('close() settles the waits in progress at once: a session it closes resolves, nextSession() rejects', async () => {
+  const emulator = await startEmulator();
+  const client = await TestClient.connect(`${emulator.url}?${PCM}`);
+  const closing = emulator.waitForClose({ timeoutMs: 60_000 });
+  const next = emulator.nextSession({ timeoutMs: 60_000 });
+  const settled = Promise.allSettled([closing, next]);
+  await emulator.close();
+  // Within jest's 5 s test timeout, where the waits' own timers are 60 s.
+  expect(await settled).toEqual([
+    { status: 'fulfilled', value: expect.objectContaining({ state: 'closed', closeCode: 1006 }) as unknown },
+    { status: 'rejected', reason: new Error('emulator: closed while waiting for the next session') },
+  ]);
+  await expect(emulator.nextSession()).rejects.toThrow('emulator: closed, not waiting for the next session');
+  await client.closed;
+});
+
 test('close() is idempotent and the port is released', async () => {
   const emulator = await startEmulator();
   await Promise.all([emulator.close(), emulator.close()]);
