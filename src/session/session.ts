@@ -314,6 +314,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private armSilence(): void {
     const reconnect = this.reconnect;
     if (reconnect === undefined || !this.settings.interimResults || !this.connectionOpen) return;
+    if (this.subscriber.closed) return;
     if (this.silenceTimer !== undefined || this.unreported() <= 1e-6) return;
     this.silenceTimer = timer(reconnect.serverSilenceMs, this.scheduler).subscribe(() => {
       this.silenceTimer = undefined;
@@ -323,10 +324,10 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     });
   }
 
-  private serverSpoke(message?: ServerMessage): void {
+  /** The server spoke; `heardTo`: the end of its Results on the connection's clock (before rebasing). */
+  private serverSpoke(heardTo?: number): void {
     this.lastMessageAt = this.scheduler.now();
-    if (message?.type === 'Results')
-      this.serverHeardTo = Math.max(this.serverHeardTo, message.start + message.duration);
+    if (heardTo !== undefined) this.serverHeardTo = Math.max(this.serverHeardTo, heardTo);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.armSilence();
   }
@@ -394,6 +395,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
         ? { type: 'Open', attempt: this.connections }
         : { type: 'Open', requestId, attempt: this.connections },
     );
+    // The consumer may have unsubscribed in reaction to Open (or the Gap before it).
+    if (this.subscriber.closed) return;
     const reconnect = this.reconnect;
     if (reconnect !== undefined) {
       this.healthTimer = timer(reconnect.healthyAfterMs, this.scheduler).subscribe(() => {
@@ -409,13 +412,18 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
         this.outbox.pace((this.bytesPerSecond * reconnect.replayRate) / 1000);
       }
     }
-    if (!this.subscriber.closed && this.current === socket) this.outbox.attach(socket);
+    if (this.current === socket) this.outbox.attach(socket);
   }
 
   /** Connection handler: a server message. */
   socketMessage(message: ServerMessage): void {
+    // Read before onMessage rebases the message in place onto the session timeline: the half-open
+    // watch compares it with the audio sent on this connection, whose clock starts at 0 on every
+    // connection and skips what the gate dropped.
+    const heardTo = message.type === 'Results' ? message.start + message.duration : undefined;
     this.onMessage(message);
-    this.serverSpoke(message);
+    // The consumer may have unsubscribed in reaction to the event: arm nothing then.
+    if (!this.subscriber.closed) this.serverSpoke(heardTo);
   }
 
   /** Connection handler: a server frame that did not decode. */
@@ -524,6 +532,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       this.outbox.push(CLOSE_STREAM);
     }
     this.subscriber.next({ type: 'Reconnecting', attempt: this.retries, delayMs, error: reported });
+    // The consumer may have unsubscribed in reaction to Reconnecting: no new connection then.
+    if (this.subscriber.closed) return;
     this.retryTimer = timer(delayMs, this.scheduler).subscribe(() => {
       this.retryTimer = undefined;
       this.connect();

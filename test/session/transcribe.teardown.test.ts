@@ -2,11 +2,12 @@
  * Unsubscribing from transcribe() closes the socket and leaves nothing behind: no listener on the
  * socket, no action on the scheduler.
  */
-import type { Subscription } from 'rxjs';
+import { first, takeWhile, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import type { TranscribeConfig } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
-import { chunk, testScheduler, transcribeOnFake } from './transcribeSupport';
+import { fakeResults } from '../../src/testing/fakeMessages';
+import { chunk, OPTIONS, testScheduler, transcribeOnFake } from './transcribeSupport';
 
 let scheduler: TestScheduler;
 
@@ -78,6 +79,55 @@ describe.each(MODES)('%s', (_mode, extra) => {
         .pipe(transcribeOnFake(server, scheduler, { ...extra }))
         .subscribe();
       scheduler.schedule(() => (remaining = liveActions()), 100);
+    });
+    expect(remaining).toBe(0);
+  });
+});
+
+describe('unsubscribing from inside next() (take, first, takeWhile downstream)', () => {
+  it('on Reconnecting: no retry stays scheduled and no new connection opens', () => {
+    let server = fakeDeepgram();
+    let remaining = -1;
+    scheduler.run(({ cold }) => {
+      server = fakeDeepgram({ scheduler, onConnection: (c) => c.open(0).drop(25) });
+      cold('a 9ms a 9ms a 9ms a 9ms a 9ms |', { a: chunk(10) })
+        .pipe(
+          transcribeOnFake(server, scheduler, { reconnect: { jitter: 0 } }),
+          takeWhile((event) => event.type !== 'Reconnecting'),
+        )
+        .subscribe();
+      scheduler.schedule(() => (remaining = liveActions()), 26);
+    });
+    expect([remaining, server.connections.length]).toEqual([0, 1]);
+  });
+
+  it('on Open: the health timer is not armed', () => {
+    let remaining = -1;
+    scheduler.run(({ cold }) => {
+      const server = fakeDeepgram({ scheduler, openDelayMs: 5 });
+      cold('a 9ms a 9ms |', { a: chunk(10) })
+        .pipe(
+          transcribeOnFake(server, scheduler, {}),
+          takeWhile((event) => event.type !== 'Open'),
+        )
+        .subscribe();
+      scheduler.schedule(() => (remaining = liveActions()), 6);
+    });
+    expect(remaining).toBe(0);
+  });
+
+  it('on Results with interim results: the server-silence timer is not armed', () => {
+    let remaining = -1;
+    scheduler.run(({ cold }) => {
+      const interim = fakeResults({ transcript: 'hello', start: 0, duration: 0.01, is_final: false });
+      const server = fakeDeepgram({ scheduler, onConnection: (c) => c.emit(interim, 35) });
+      cold('a 9ms a 9ms a 9ms a 9ms a 9ms |', { a: chunk(10) })
+        .pipe(
+          transcribeOnFake(server, scheduler, { options: { ...OPTIONS, interim_results: true } }),
+          first((event) => event.type === 'Results'),
+        )
+        .subscribe();
+      scheduler.schedule(() => (remaining = liveActions()), 36);
     });
     expect(remaining).toBe(0);
   });

@@ -1,0 +1,97 @@
+/**
+ * Half-open detection after the session timeline and the connection's clock part ways: after a
+ * reconnect (the new connection's clock starts at 0) and with the silence gate (the connection's
+ * clock skips what was dropped). The watch compares the server's Results with the audio sent on
+ * the current connection, so it must read them on that connection's clock.
+ */
+import { interval, map, take } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import type { TranscribeConfig } from '../../src/session/transcribe';
+import type { FakeConnection } from '../../src/testing/fakeConnection';
+import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
+import { fakeResults } from '../../src/testing/fakeMessages';
+import { chunk, loud, OPTIONS, testScheduler, transcribeOnFake } from './transcribeSupport';
+
+let scheduler: TestScheduler;
+
+beforeEach(() => {
+  scheduler = testScheduler();
+});
+
+const WATCHED: Partial<TranscribeConfig> = {
+  options: { ...OPTIONS, interim_results: true },
+  reconnect: { jitter: 0, initialDelayMs: 100, serverSilenceMs: 2000 },
+};
+
+/** Streams 100 ms chunks in real time (`chunkAt(i)`) for `until` ms; the times of Open and Reconnecting. */
+function watch(
+  onConnection: (connection: FakeConnection, index: number) => void,
+  chunkAt: (i: number) => Uint8Array,
+  until: number,
+  extra: Partial<TranscribeConfig> = {},
+): Array<[number, string]> {
+  const seen: Array<[number, string]> = [];
+  scheduler.run(() => {
+    let index = 0;
+    const server = fakeDeepgram({ scheduler, onConnection: (c) => onConnection(c, index++) });
+    const subscription = interval(100, scheduler)
+      .pipe(take(until / 100), map(chunkAt), transcribeOnFake(server, scheduler, { ...WATCHED, ...extra }))
+      .subscribe((event) => {
+        if (event.type === 'Open' || event.type === 'Reconnecting') seen.push([scheduler.now(), event.type]);
+      });
+    scheduler.schedule(() => subscription.unsubscribe(), until);
+  });
+  return seen;
+}
+
+it('replaces a second connection that goes silent, 60 s into the audio, within serverSilenceMs', () => {
+  const seen = watch(
+    (c, index) => {
+      if (index === 0) {
+        // A final for every second of audio, then a drop at 60 s.
+        for (let s = 1; s <= 60; s++) {
+          c.emit(fakeResults({ transcript: '', start: s - 1, duration: 1, is_final: true }), s * 1000 + 5);
+        }
+        c.open(0).drop(60050);
+      } else if (index === 1) {
+        // One interim for its first half second of audio, then nothing: half-open.
+        c.open(0).emit(fakeResults({ transcript: 'hi', start: 0, duration: 0.5, is_final: false }), 600);
+      }
+    },
+    () => chunk(100),
+    70000,
+  );
+  // The second connection opens at 60150 and owes results from ~60750 on: replaced 2 s later.
+  expect(seen.slice(0, 4)).toEqual([
+    [0, 'Open'],
+    [60050, 'Reconnecting'],
+    [60150, 'Open'],
+    [expect.any(Number), 'Reconnecting'],
+  ]);
+  expect(seen[3]![0]).toBeLessThanOrEqual(62800);
+});
+
+it('replaces a connection that goes silent within serverSilenceMs when the gate has dropped silence', () => {
+  const seen = watch(
+    (c) => {
+      // Each second for 8 s, an interim up to (a little short of) the audio this connection has had:
+      // the gate sends 0–1.5 s (speech and hangover), drops 1.5–4.7 s and sends on from there
+      // (preroll). Then nothing, while audio keeps going out.
+      for (let s = 1; s <= 8; s++) {
+        const heard = s <= 1 ? s : s < 5 ? 1 : s - 3.5;
+        c.emit(fakeResults({ transcript: 'hi', start: 0, duration: heard, is_final: false }), s * 1000 + 5);
+      }
+    },
+    // 1 s of speech, 4 s of digital silence (gated), then speech.
+    (i) => (i >= 10 && i < 50 ? chunk(100, 0) : loud(100)),
+    20000,
+    { gate: true },
+  );
+  // Silent from 8005 while audio keeps going out: replaced 2 s later. On the session timeline the
+  // last interim reaches 8 s, which this connection's audio reaches only at ~11.2 s.
+  expect(seen.slice(0, 2)).toEqual([
+    [0, 'Open'],
+    [expect.any(Number), 'Reconnecting'],
+  ]);
+  expect(seen[1]![0]).toBeLessThan(10500);
+});
