@@ -16,7 +16,7 @@ export interface UsageCounts {
   /** Final Usage only: Metadata.duration minus the audio sent, and whether that is within one chunk. */
   readonly mismatchSeconds?: number;
   readonly reconciled?: boolean;
-  /** Final Usage only: the server neither closed nor sent Metadata within `closeTimeoutMs` of CloseStream. */
+  /** Final Usage only: the session stopped waiting for the server's close (`closeTimeoutMs`). */
   readonly closeTimedOut?: boolean;
 }
 
@@ -113,7 +113,7 @@ export function unfinishedRun(tally: Tally): UnfinishedRun | undefined {
     return {
       code: EXIT.timeout,
       reason:
-        'the server neither sent Metadata nor closed in time after CloseStream (a stalled connection?): the transcript may be incomplete',
+        'the server did not finish in time after the end of the audio (no Metadata, no close: a stalled connection?): the transcript may be incomplete',
     };
   }
   if (tally.metadataSeconds === undefined) {

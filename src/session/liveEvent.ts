@@ -122,7 +122,8 @@ export interface KeepAliveEvent {
  * - `wallSeconds`: from subscription to this event, on the scheduler clock.
  * - `final`: true for the last event of the session, false for a running snapshot (`meter`).
  * - `closeTimedOut`: true when the server did not close within `closeTimeoutMs` after
- *   `CloseStream` (the session then closed the socket itself; final results may be missing).
+ *   `CloseStream`, or `CloseStream` could not go out (no frame written for `closeTimeoutMs` after
+ *   the audio completed); the session then closed the socket itself; final results may be missing.
  *   Always false in snapshots.
  * - `mismatchSeconds` (final only, when the format tells the length): `billedSeconds` (0 when no
  *   `Metadata` came) minus `audioSeconds`. Negative: audio sent that no `Metadata` accounts for (a

@@ -108,6 +108,12 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private audioCompleted = false;
   private closeStreamSent = false;
   private closeTimer: Subscription | undefined;
+  /**
+   * From the audio's completion until `CloseStream` goes out: `closeTimeoutMs` without a frame
+   * written (a send buffer that never drains, a socket that never opens) ends the session too.
+   * Paused while a reconnection waits for its delay.
+   */
+  private drainTimer: Subscription | undefined;
   private requestId: string | undefined;
   /** Bytes of (post-gate) audio that entered the session: the next chunk's place. */
   private arrivedBytes = 0;
@@ -252,6 +258,17 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.keepAlive?.stop();
     this.meter.audioCompleted(this.scheduler.now());
     this.outbox.push(CLOSE_STREAM);
+    this.armDrainWatch();
+  }
+
+  /** (Re)starts the wait for `CloseStream` to go out (see {@link drainTimer}). */
+  private armDrainWatch(): void {
+    this.drainTimer = stopTimer(this.drainTimer);
+    if (this.closeStreamSent || this.retryTimer !== undefined || this.subscriber.closed) return;
+    this.drainTimer = timer(this.settings.closeTimeoutMs, this.scheduler).subscribe(() => {
+      this.drainTimer = undefined;
+      this.finish(true);
+    });
   }
 
   /** The session's teardown (the subscriber calls it at any end: `subscriber.add(session)`). */
@@ -260,6 +277,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.keepAlive?.stop();
     this.current?.close();
     this.closeTimer = stopTimer(this.closeTimer);
+    this.drainTimer = stopTimer(this.drainTimer);
     this.healthTimer = stopTimer(this.healthTimer);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.retryTimer = stopTimer(this.retryTimer);
@@ -334,6 +352,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** Outbox hook: a frame went to the socket. */
   written(frame: Frame, from: number): void {
+    // Progress while CloseStream waits behind other frames: the wait starts again.
+    if (this.drainTimer !== undefined) this.armDrainWatch();
     if (typeof frame !== 'string') {
       this.meter.audioSent(frame.byteLength);
       this.audioWritten = true;
@@ -354,6 +374,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       this.subscriber.next({ type: 'KeepAlive', at: now - this.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {
       this.closeStreamSent = true;
+      this.drainTimer = stopTimer(this.drainTimer);
       this.closeTimer = timer(this.settings.closeTimeoutMs, this.scheduler).subscribe(() =>
         this.finish(true),
       );
@@ -488,6 +509,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.healthTimer = stopTimer(this.healthTimer);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.closeTimer = stopTimer(this.closeTimer);
+    this.drainTimer = stopTimer(this.drainTimer);
     lost?.close();
     this.outbox.detach();
     const reconnect = this.reconnect;
@@ -537,6 +559,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.retryTimer = timer(delayMs, this.scheduler).subscribe(() => {
       this.retryTimer = undefined;
       this.connect();
+      if (this.audioCompleted) this.armDrainWatch();
     });
   }
 }

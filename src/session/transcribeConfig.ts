@@ -176,7 +176,9 @@ export interface TranscribeConfig {
   reconnect?: TranscribeReconnect | false;
   /**
    * After `CloseStream` is sent, how long (ms) to wait for the final results, the `Metadata` and the
-   * server's close before closing the socket and completing anyway. Finite, > 0. Default 10000.
+   * server's close before closing the socket and completing anyway. Also the longest wait, after
+   * the audio completed, with no frame written while `CloseStream` cannot go out yet (not counting
+   * reconnection delays). Finite, > 0. Default 10000.
    */
   closeTimeoutMs?: number;
   /** The transport: default the platform's `WebSocket` (browsers, Node >= 22); in Node 20 pass `nodeWebSocket()` from `deepgram-rx/node`. */

@@ -202,6 +202,41 @@ it('counts closeTimeoutMs from when CloseStream goes out, not from when the audi
   });
 });
 
+it('ends closeTimeoutMs after the audio completed when CloseStream cannot go out (a send buffer that never drains)', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({
+      scheduler,
+      closeStream: 'ignore',
+      onConnection: (c) => scheduler.schedule(() => (c.bufferedAmount = 5000), 5),
+    });
+    const events = cold('a 9ms b 9ms |', { a: A, b: B }).pipe(
+      transcribeOnFake(server, scheduler, {
+        closeTimeoutMs: 100,
+        reconnect: false,
+        backpressure: { highWaterBytes: 1000, pollMs: 10 },
+      }),
+    );
+    // a goes out at 0; b and CloseStream wait behind the full buffer from 10 on; the audio completes at 20.
+    expectObservable(events).toBe('o 119ms (u|)', {
+      o: OPEN,
+      u: expect.objectContaining({ type: 'Usage', final: true, closeTimedOut: true, audioBytes: 320 }),
+    });
+  });
+  expect(server.connections[0]?.textFrames).toEqual([]);
+});
+
+it('ends closeTimeoutMs after the audio completed when the socket never opens', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({ scheduler, openDelayMs: false });
+    const events = cold('a 9ms |', { a: A }).pipe(
+      transcribeOnFake(server, scheduler, { closeTimeoutMs: 100, reconnect: false }),
+    );
+    expectObservable(events).toBe('110ms (u|)', {
+      u: expect.objectContaining({ type: 'Usage', final: true, closeTimedOut: true, audioBytes: 0 }),
+    });
+  });
+});
+
 it('emits an undecodable server frame as a DecodeFailure event and goes on', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({
