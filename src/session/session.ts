@@ -134,6 +134,13 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private lastAudioAt = 0;
   private lastMessageAt = 0;
   private retryTimer: Subscription | undefined;
+  /** With the replay ring: where the audio written so far ends (s, session timeline). */
+  private writtenTo = 0;
+  /**
+   * With the replay ring: the `Finalize` frames written on this connection after audio that is not
+   * final yet, each with where the audio before it ended. A replay sends them again in place.
+   */
+  private sentFinalizes: { frame: string; at: number }[] | undefined;
   private pendingGap: { from: number; to: number; reason: string } | undefined;
 
   constructor(
@@ -362,6 +369,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
         const seconds = frame.byteLength / bytesPerSecond;
         this.timeline.sent(from, seconds);
         this.ring?.add({ bytes: frame, from, seconds });
+        this.writtenTo = from + seconds;
         this.connectionSentBytes += frame.byteLength;
       }
       if (this.reconnect !== undefined) {
@@ -378,6 +386,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       this.closeTimer = timer(this.settings.closeTimeoutMs, this.scheduler).subscribe(() =>
         this.finish(true),
       );
+    } else if (this.ring !== undefined && frame.startsWith(FINALIZE_PREFIX)) {
+      (this.sentFinalizes ??= []).push({ frame, at: this.writtenTo });
     }
   }
 
@@ -396,7 +406,16 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (message.type === 'Metadata') this.meter.metadata(message.duration);
     // The decoded message is the session's own (fresh from the decoder): rebased in place.
     const event = this.timeline.dedupe(this.timeline.rebaseOwned(message));
-    this.ring?.trim(this.timeline.finalizedUpTo);
+    const ring = this.ring;
+    if (ring !== undefined) {
+      const finalizedUpTo = this.timeline.finalizedUpTo;
+      ring.trim(finalizedUpTo);
+      const finalizes = this.sentFinalizes;
+      if (finalizes !== undefined && finalizes[0]!.at <= finalizedUpTo + 1e-6) {
+        const pending = finalizes.filter((f) => f.at > finalizedUpTo + 1e-6);
+        this.sentFinalizes = pending.length === 0 ? undefined : pending;
+      }
+    }
     if (event !== undefined) this.subscriber.next(event);
   }
 
@@ -407,6 +426,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.connectionOpen = true;
     this.connectionSentBytes = 0;
     this.serverHeardTo = 0;
+    this.sentFinalizes = undefined;
     this.lastMessageAt = Number.NEGATIVE_INFINITY;
     this.meter.connectionOpened();
     this.timeline.connectionOpened();
@@ -543,10 +563,21 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
           'replay buffer full (reconnect.replayMs): audio not final was not kept',
         );
       }
-      this.outbox.prepend(
-        chunks.map((c) => c.bytes),
-        chunks.map((c) => c.from),
-      );
+      const frames: Frame[] = [];
+      const tags: number[] = [];
+      // Nothing to replay: everything written is final, and so is what a Finalize asked for.
+      const finalizes = chunks.length === 0 ? [] : (this.sentFinalizes ?? []);
+      let next = 0;
+      for (const chunk of chunks) {
+        // A Finalize that came after audio before this chunk goes again in the same place.
+        while (next < finalizes.length && finalizes[next]!.at <= chunk.from + 1e-6) {
+          if (finalizes[next]!.at > chunks[0]!.from + 1e-6) pushFrame(frames, tags, finalizes[next]!.frame);
+          next++;
+        }
+        pushFrame(frames, tags, chunk.bytes, chunk.from);
+      }
+      for (; next < finalizes.length; next++) pushFrame(frames, tags, finalizes[next]!.frame);
+      this.outbox.prepend(frames, tags);
     }
     if (this.closeStreamSent) {
       // The audio had ended: ask the new connection to flush again, after the replay.
@@ -562,6 +593,14 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       if (this.audioCompleted) this.armDrainWatch();
     });
   }
+}
+
+/** A Finalize frame (`finalizeFrame()`, with or without a channel) starts with this. */
+const FINALIZE_PREFIX = '{"type":"Finalize"';
+
+function pushFrame(frames: Frame[], tags: number[], frame: Frame, tag = Number.NaN): void {
+  frames.push(frame);
+  tags.push(tag);
 }
 
 function stopTimer(timerSubscription: Subscription | undefined): undefined {

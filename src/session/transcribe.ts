@@ -75,8 +75,9 @@ export type {
  *   jitter on the scheduler, calls the credential supplier again and opens a new connection
  *   (`Open` with the next `attempt`). There it first replays the audio sent since the end of the
  *   last final result (kept in memory, at most `replayMs` of it), then the audio that arrived
- *   during the outage, no faster than `replayRate` × real time; timestamps stay on the original
- *   audio and words already final are not emitted again. Audio that cannot be replayed (the
+ *   during the outage, no faster than `replayRate` × real time (a `Finalize` sent after replayed
+ *   audio goes again in its place, and `CloseStream` after the replay); timestamps stay on the
+ *   original audio and words already final are not emitted again. Audio that cannot be replayed (the
  *   outage outgrew `maxBufferBytes`, or the replay ring `replayMs`) is named by a `Gap` event.
  *   With `interim_results`, a server silent for `serverSilenceMs` while it owes results is
  *   treated as dead (half-open) and replaced. 401/403, 400 and DATA-0000 are never retried, and

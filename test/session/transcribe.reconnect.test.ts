@@ -391,6 +391,27 @@ it('retries container audio as long as none of it was sent', () => {
   expect(fills(server.connections[1])).toEqual([1, 2]);
 });
 
+it('sends a Finalize again in its place among the replayed audio, unless the audio before it was final', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) finalThenDrop(c);
+      },
+    });
+    const { marble, values } = audio(5);
+    // Finalize after chunk 1 (at 50 ms: its audio is final at 150 ms) and after chunk 2 (at 150 ms).
+    const finalize$ = cold('50ms x 99ms x', { x: undefined });
+    cold(marble, values).pipe(transcribeReconnecting(server, { finalize$ })).subscribe();
+  });
+  const frames = (connection: FakeConnection | undefined): unknown[] =>
+    (connection?.sent ?? []).map((frame) => (typeof frame.data === 'string' ? frame.data : frame.data[0]));
+  const FINALIZE = '{"type":"Finalize"}';
+  expect(frames(server.connections[0])).toEqual([1, FINALIZE, 2, FINALIZE, 3]);
+  expect(frames(server.connections[1])).toEqual([2, FINALIZE, 3, 4, 5]);
+});
+
 it('sends CloseStream again after the replay when the drop came after the audio ended', () => {
   let server!: FakeDeepgram;
   let seen: Array<[number, unknown]> = [];
