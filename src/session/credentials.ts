@@ -5,6 +5,21 @@
 import type { LiveCredentials } from '../socket/webSocketLike';
 import type { SecretSource, TranscribeConfig } from './transcribeConfig';
 
+/**
+ * What a credential supplier threw or rejected with, marked so that the session can tell it from a
+ * failed connection: passed on as is when the first attempt needs it, retried as a `network`
+ * LiveError when a reconnection does (internal).
+ */
+export class CredentialSupplierError extends Error {
+  constructor(
+    readonly source: 'apiKey' | 'accessToken',
+    readonly error: unknown,
+  ) {
+    super(`the ${source} function failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.name = 'CredentialSupplierError';
+  }
+}
+
 /** Never echoes the secret itself: only what kind of value it was. */
 function checkSecret(name: 'apiKey' | 'accessToken', value: unknown): SecretSource | undefined {
   if (value === undefined || typeof value === 'function') return value as SecretSource | undefined;
@@ -47,9 +62,17 @@ export function credentialsOf(
     const credentials: LiveCredentials = { scheme, secret: source };
     return () => credentials;
   }
+  const failed = (error: unknown): never => {
+    throw new CredentialSupplierError(name, error);
+  };
   return () => {
-    const secret = source();
-    return isPromiseLike(secret) ? Promise.resolve(secret).then(check) : check(secret);
+    let secret: unknown;
+    try {
+      secret = source();
+    } catch (error) {
+      return failed(error);
+    }
+    return isPromiseLike(secret) ? Promise.resolve(secret).then(check, failed) : check(secret);
   };
 }
 

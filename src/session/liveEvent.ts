@@ -33,7 +33,8 @@ export interface OpenEvent {
  * A connection was lost (or refused) and another one will be tried after `delayMs` (the
  * `reconnect` option). `attempt` counts retries since the last healthy connection (1 for the first);
  * `error` is what ended the previous attempt (its `message` begins with "KeepAlive was starved"
- * for a NET-0001, and says "half-open" for a server that stopped answering).
+ * for a NET-0001 while KeepAlive is on, and says "half-open" for a server that stopped answering;
+ * a credential function that failed on a reconnection gives a `network` error with its `cause`).
  *
  * @example
  * ```ts

@@ -21,6 +21,7 @@ import { LiveError } from '../socket/liveError';
 import type { SocketOpenEvent } from '../socket/liveSocket';
 import type { LiveEvent } from './liveEvent';
 import type { AudioBufferOverflowError } from './audioBufferOverflowError';
+import { CredentialSupplierError } from './credentials';
 import { Outbox, type OutboxHooks } from './outbox';
 import {
   backoffDelay,
@@ -492,6 +493,21 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     );
   }
 
+  /**
+   * What a failed credential supplier ends the attempt with: on the first attempt its own error
+   * (passed on as is: most likely a setup problem), on a reconnection a `network` LiveError that is
+   * retried with backoff (the outage that broke the connection often breaks a token fetch too).
+   */
+  private credentialError(error: unknown): unknown {
+    if (!(error instanceof CredentialSupplierError)) return error;
+    if (this.connections === 1) return error.error;
+    return new LiveError({
+      kind: 'network',
+      message: `${error.message} (reconnection attempt ${this.retries})`,
+      cause: error.error,
+    });
+  }
+
   /** Opens one connection (attempt number `connections`). */
   private connect(): void {
     this.connections++;
@@ -504,13 +520,13 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     try {
       supplied = credentials?.();
     } catch (error) {
-      socket.abort(error);
+      socket.abort(this.credentialError(error));
       return;
     }
     if (supplied instanceof Promise) {
       supplied.then(
         (resolved) => socket.connect(resolved),
-        (error: unknown) => socket.abort(error),
+        (error: unknown) => socket.abort(this.credentialError(error)),
       );
     } else {
       socket.connect(supplied);
@@ -551,7 +567,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     let reported = error;
     if (error.code === 'NET-0001') {
       this.net0001Retried = true;
-      reported = keepAliveStarvedError(error);
+      // With KeepAlive off, the close says what happened; with it on, KeepAlive should have prevented it.
+      if (this.keepAlive !== undefined) reported = keepAliveStarvedError(error);
     }
     const delayMs = backoffDelay(this.retries, reconnect, decision.minDelayMs);
     if (ring !== undefined) {

@@ -32,6 +32,8 @@ export interface LiveErrorInit {
   readonly requestId?: string;
   /** How long the server asked to wait before trying again (`Retry-After`), in milliseconds. */
   readonly retryAfterMs?: number;
+  /** The error this one reports (becomes the standard `Error.cause`). */
+  readonly cause?: unknown;
 }
 
 /**
@@ -67,7 +69,7 @@ export class LiveError extends Error {
   declare readonly retryAfterMs?: number;
 
   constructor(init: LiveErrorInit) {
-    super(init.message);
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     // Keeps `instanceof LiveError` true when compiled to ES5-style classes.
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'LiveError';

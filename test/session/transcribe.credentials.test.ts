@@ -2,7 +2,7 @@
  * Credentials of transcribe(): an API key (Token) or an access token (Bearer), given as a value or
  * as a function called for every connection attempt, sync or async.
  */
-import { lastValueFrom, NEVER, of, toArray } from 'rxjs';
+import { lastValueFrom, NEVER, of, tap, toArray } from 'rxjs';
 import { transcribe } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { chunk, OPEN, OPTIONS, testScheduler, URL } from './transcribeSupport';
@@ -128,4 +128,47 @@ it('errors with a TypeError that does not echo anything when a supplier gives an
     new TypeError('transcribe: the apiKey function gave an empty string, not a key'),
   );
   expect(server.connections).toHaveLength(0);
+});
+
+it('retries with backoff when the supplier fails on a reconnection attempt, reporting a network LiveError', () => {
+  const scheduler = testScheduler();
+  const reconnecting: unknown[] = [];
+  let calls = 0;
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => (c.index === 0 ? c.open(0).drop(15) : c.open(0)),
+    });
+    const fetchFailed = new TypeError('fetch failed');
+    const apiKey = (): string => {
+      calls++;
+      if (calls === 2) throw fetchFailed; // the outage is not over at the first retry
+      return KEY;
+    };
+    const events = cold('a 9ms a 9ms a 9ms a', { a: chunk(10) }).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        apiKey,
+        webSocket: server.factory,
+        scheduler,
+        reconnect: { jitter: 0, initialDelayMs: 100 },
+      }),
+      tap((event) => {
+        if (event.type === 'Reconnecting') reconnecting.push(event.error);
+      }),
+    );
+    expectObservable(events, '^ 1s !').toBe('o 14ms r 99ms r 199ms o', {
+      o: expect.objectContaining({ type: 'Open' }) as unknown,
+      r: expect.objectContaining({ type: 'Reconnecting' }) as unknown,
+    });
+  });
+  expect(calls).toBe(3);
+  expect(reconnecting[1]).toEqual(
+    expect.objectContaining({
+      kind: 'network',
+      message: 'the apiKey function failed: fetch failed (reconnection attempt 1)',
+      cause: expect.any(TypeError) as unknown,
+    }),
+  );
 });

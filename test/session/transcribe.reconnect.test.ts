@@ -148,27 +148,36 @@ it('does not retry a 1008 DATA-0000 close', () => {
   expect(server.connections).toHaveLength(1);
 });
 
-it('reconnects once after NET-0001, reports the starved KeepAlive, and ends on a second NET-0001', () => {
-  const seen: Array<[number, unknown]> = [];
-  let message = '';
-  scheduler.run(() => {
-    const server = fakeDeepgram({ scheduler, idleTimeoutMs: 1000 });
-    NEVER.pipe(transcribeReconnecting(server)).subscribe({
-      next: (e) => {
-        if (e.type !== 'Metadata') seen.push([scheduler.now(), brief(e)]);
-        if (e.type === 'Reconnecting') message = e.error.message;
-      },
-      error: (error: unknown) => seen.push([scheduler.now(), { error }]),
+it.each([
+  // KeepAlive on, but later than the server's window: it was starved (here by its own idleMs; its
+  // first KeepAlive, 2 s after subscription, holds the second connection 1 s longer).
+  ['reports the starved KeepAlive', { keepAlive: { idleMs: 2000 } }, /^KeepAlive was starved/, 3000],
+  // KeepAlive off: nothing was meant to hold the connection, the server's close says it all.
+  ['reports the close as it is with keepAlive: false', { keepAlive: false }, /^Deepgram closed/, 2100],
+] as const)(
+  'reconnects once after NET-0001, %s, and ends on a second NET-0001',
+  (_what, extra, reported, end) => {
+    const seen: Array<[number, unknown]> = [];
+    let message = '';
+    scheduler.run(() => {
+      const server = fakeDeepgram({ scheduler, idleTimeoutMs: 1000 });
+      NEVER.pipe(transcribeReconnecting(server, extra)).subscribe({
+        next: (e) => {
+          if (e.type !== 'Metadata' && e.type !== 'KeepAlive') seen.push([scheduler.now(), brief(e)]);
+          if (e.type === 'Reconnecting') message = e.error.message;
+        },
+        error: (error: unknown) => seen.push([scheduler.now(), { error }]),
+      });
     });
-  });
-  expect(seen).toEqual([
-    [0, { type: 'Open', attempt: 1 }],
-    [1000, reconnecting(1, 100, 'timeout')],
-    [1100, { type: 'Open', attempt: 2 }],
-    [2100, { error: expect.objectContaining({ kind: 'timeout', code: 'NET-0001' }) }],
-  ]);
-  expect(message).toMatch(/^KeepAlive was starved/);
-});
+    expect(seen).toEqual([
+      [0, { type: 'Open', attempt: 1 }],
+      [1000, reconnecting(1, 100, 'timeout')],
+      [1100, { type: 'Open', attempt: 2 }],
+      [end, { error: expect.objectContaining({ kind: 'timeout', code: 'NET-0001' }) }],
+    ]);
+    expect(message).toMatch(reported);
+  },
+);
 
 it('ends on a second NET-0001 even when each silent connection outlived healthyAfterMs', () => {
   // KeepAlive off and no audio: every connection lasts the server's 10 s, longer than the 5 s after
