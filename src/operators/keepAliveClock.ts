@@ -78,6 +78,11 @@ export class KeepAliveClock {
     this.lastChunkAt = scheduler.now();
   }
 
+  /** When the running pause began: the last chunk's arrival, or the start (scheduler ms). */
+  get pauseStartedAt(): number {
+    return this.lastChunkAt;
+  }
+
   /** Arms the first deadline (`idleMs` after construction or the last chunk). */
   start(): void {
     this.arm();

@@ -228,8 +228,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** KeepAlive clock: a pause reached its deadline. */
   keepAliveDue(): void {
-    // Nothing to keep alive before the socket is open.
-    if (this.outbox.attached) this.outbox.push(KEEP_ALIVE);
+    // Nothing to keep alive before the socket is open. The tag dates the pause for the meter, so
+    // that a KeepAlive written late (behind backpressure) or after skipped ones still counts it whole.
+    if (this.outbox.attached) this.outbox.push(KEEP_ALIVE, this.keepAlive?.pauseStartedAt);
   }
 
   /** Audio observer: a chunk (after the gate, if any). */
@@ -379,7 +380,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       }
     } else if (frame === KEEP_ALIVE) {
       const now = this.scheduler.now();
-      this.meter.keepAliveSent(now);
+      this.meter.keepAliveSent(now, Number.isNaN(from) ? undefined : from);
       this.subscriber.next({ type: 'KeepAlive', at: now - this.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {
       this.closeStreamSent = true;

@@ -78,13 +78,20 @@ export class UsageMeter {
     this.audioEnded = true;
   }
 
-  /** A KeepAlive was sent at `now` (when given, with `keepAliveIdleMs`, it dates the pause's start). */
-  keepAliveSent(now?: number): void {
+  /**
+   * A KeepAlive was sent at `now`. The first of a pause dates the pause's start: `pauseStartedAt`
+   * (the last chunk's arrival, from the KeepAlive clock) when given, else `keepAliveIdleMs` before
+   * `now`.
+   */
+  keepAliveSent(now?: number, pauseStartedAt?: number): void {
     this.keepAliveCount++;
     if (this.audioEnded) return;
-    if (!this.keepAliveInPause && now !== undefined && this.keepAliveIdleMs !== undefined) {
-      // The pause's last chunk came keepAliveIdleMs before its first KeepAlive (at the latest).
-      this.lastAudioAt = Math.max(this.lastAudioAt, now - this.keepAliveIdleMs);
+    if (!this.keepAliveInPause) {
+      if (pauseStartedAt !== undefined) this.lastAudioAt = Math.max(this.lastAudioAt, pauseStartedAt);
+      else if (now !== undefined && this.keepAliveIdleMs !== undefined) {
+        // The pause's last chunk came keepAliveIdleMs before its first KeepAlive (at the latest).
+        this.lastAudioAt = Math.max(this.lastAudioAt, now - this.keepAliveIdleMs);
+      }
     }
     this.keepAliveInPause = true;
   }

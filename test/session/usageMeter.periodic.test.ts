@@ -2,7 +2,7 @@
  * Metering inside transcribe(): running Usage snapshots (the `meter` option), the gated seconds and
  * the final, reconciled Usage. Marble tests against the fake Deepgram.
  */
-import { Subject } from 'rxjs';
+import { last, Subject } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { transcribe } from '../../src/session/transcribe';
 import type { TranscribeConfig } from '../../src/session/transcribeConfig';
@@ -156,6 +156,39 @@ it('reports a bill that differs from the audio sent by more than one chunk as no
         mismatchSeconds: -0.2,
         reconciled: false,
       }),
+    });
+  });
+});
+
+describe('idleSeconds counts a pause with a KeepAlive in full, from its last chunk', () => {
+  it('when the pause’s first KeepAlive fell before the socket opened (not sent)', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const server = fakeDeepgram({ scheduler, openDelayMs: 4000 });
+      // KeepAlive due at 3000 (socket not open: skipped) and sent at 6000; the pause is 0–8000.
+      const events = cold('a 7999ms (a|)', { a: chunk(10) }).pipe(metered(server, {}), last());
+      expectObservable(events).toBe('8000ms (u|)', {
+        u: expect.objectContaining({ type: 'Usage', keepAlives: 1, idleSeconds: 8 }),
+      });
+    });
+  });
+
+  it('when the pause’s first KeepAlive waited behind backpressure', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const server = fakeDeepgram({
+        scheduler,
+        onConnection: (c) => {
+          scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
+          scheduler.schedule(() => (c.bufferedAmount = 0), 3500);
+        },
+      });
+      // KeepAlive due at 3000, written at 3500; the pause is 0–6000.
+      const events = cold('a 5999ms (a|)', { a: chunk(10) }).pipe(
+        metered(server, { backpressure: { highWaterBytes: 1000, pollMs: 500 } }),
+        last(),
+      );
+      expectObservable(events).toBe('6000ms (u|)', {
+        u: expect.objectContaining({ type: 'Usage', keepAlives: 1, idleSeconds: 6 }),
+      });
     });
   });
 });
