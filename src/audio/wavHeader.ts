@@ -90,6 +90,46 @@ function hasAscii(bytes: Uint8Array, offset: number, text: string): boolean {
   return true;
 }
 
+const LIST = 0x5453494c; // 'LIST' read as a little-endian uint32
+
+/**
+ * The file without its top-level `LIST` chunks (INFO tags, adtl marker labels), which deepgram-rx
+ * does not read. wavefile 11 reads a LIST's sub-chunks up to the end of the file rather than of the
+ * LIST, so a second LIST chunk (tags and markers, as audio editors write them) makes it throw.
+ * Returns `bytes` itself when there is no LIST chunk. Stops at a chunk that runs past the end
+ * of the file (a truncated or streamed `data` chunk), which is kept as it is.
+ */
+function withoutListChunks(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kept: Array<[number, number]> = [];
+  let dropped = 0;
+  let offset = 12;
+  let keptFrom = 0;
+  while (offset + 8 <= bytes.length) {
+    const size = view.getUint32(offset + 4, true);
+    const end = offset + 8 + size + (size % 2);
+    if (end > bytes.length) break;
+    if (view.getUint32(offset, true) === LIST) {
+      kept.push([keptFrom, offset]);
+      dropped += end - offset;
+      keptFrom = end;
+    }
+    offset = end;
+  }
+  if (dropped === 0) return bytes;
+  kept.push([keptFrom, bytes.length]);
+  const out = new Uint8Array(bytes.length - dropped);
+  let at = 0;
+  for (const [from, to] of kept) {
+    out.set(bytes.subarray(from, to), at);
+    at += to - from;
+  }
+  // The RIFF size counts everything after its own 8 bytes.
+  const riffSize = view.getUint32(4, true);
+  new DataView(out.buffer).setUint32(4, Math.max(0, riffSize - dropped), true);
+  return out;
+}
+
 /**
  * Parses WAV bytes. `path` only names the file in errors.
  *
@@ -112,7 +152,7 @@ export function parseWav(bytes: Uint8Array, path: string): ParsedWav {
   try {
     // Plain Uint8Array input: wavefile then copies the data chunk out (Uint8Array#slice), so the
     // result shares nothing with the caller's bytes.
-    wav.fromBuffer(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    wav.fromBuffer(withoutListChunks(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new WavFileError('not-wav', path, `${path}: not a readable WAV file (${reason})`, undefined, {

@@ -89,6 +89,37 @@ describe('readWav format', () => {
     expect(concat(chunks)).toEqual(data);
   });
 
+  describe('with two LIST chunks (INFO tags and adtl marker labels, as audio editors write them)', () => {
+    const sub = (id: string, body: string): string => {
+      const padded = body.length % 2 === 0 ? body : `${body}\0`;
+      const size = String.fromCharCode(body.length & 0xff, body.length >> 8, 0, 0);
+      return `${id}${size}${padded}`;
+    };
+    const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
+    const INFO = { id: 'LIST', body: bytes(`INFO${sub('INAM', 'take 1\0')}`) };
+    const ADTL = { id: 'LIST', body: bytes(`adtl${sub('labl', '\x01\0\0\0marker\0')}`) };
+    const CUE = { id: 'cue ', body: bytes(`\x01\0\0\0\x01\0\0\0\0\0\0\0data${'\0'.repeat(12)}`) };
+
+    it.each([
+      ['INFO before the data, cue and adtl after it', { before: [INFO], after: [CUE, ADTL] }],
+      ['INFO and adtl after the data', { after: [INFO, ADTL] }],
+      ['adtl and INFO after the data', { after: [ADTL, INFO] }],
+    ])('streams the data chunk: %s', async (name, chunks) => {
+      const data = countingBytes(3200);
+      const path = writeWav(dir, `${name.replace(/\W+/g, '-')}.wav`, {
+        audioFormat: 1,
+        channels: 1,
+        sampleRate: 16000,
+        bitsPerSample: 16,
+        data,
+        ...chunks,
+      });
+      const { format, audio$ } = readWav(path, { pace: 'fast' });
+      expect(format).toEqual({ encoding: 'linear16', sample_rate: 16000, channels: 1 });
+      expect(concat(await lastValueFrom(audio$.pipe(toArray())))).toEqual(data);
+    });
+  });
+
   it('streams what a truncated file holds when the data chunk declares more bytes', async () => {
     const data = countingBytes(1000);
     const path = writeWav(dir, 'truncated.wav', {
