@@ -44,6 +44,8 @@ const FRAME_MS = 10;
  * - Completion: held bytes are silence, so they are dropped (reported to `onGate`), then the output
  *   completes. Errors: the same, then the error is forwarded. Unsubscribing unsubscribes the source,
  *   drops what is held and reports nothing more.
+ * - A chunk, completion or error that the source sends while the gate is emitting (from inside a
+ *   subscriber's `next` or `onGate`) is handled right after, so the output keeps the source's order.
  * - Decisions are made on the audio itself, never on time: no timer, no scheduler, synchronous.
  *   (Built on `new Observable` rather than a chain of operators: it emits 0..n chunks per input from
  *   per-subscription state, and a per-chunk inner Observable would allocate.)
@@ -78,6 +80,48 @@ export function gateSilence(config: GateSilenceConfig): MonoTypeOperatorFunction
     new Observable<Uint8Array>((subscriber) => {
       const gate = createGate(settings, (chunk) => subscriber.next(chunk));
       const fail = (error: unknown): void => subscriber.error(error);
+      // What the source sends while the gate is busy (from inside a subscriber's `next` or
+      // `onGate`) waits, so that output keeps the source's order and the gate its state.
+      let busy = false;
+      let waiting: Array<Uint8Array | SourceEnd> | undefined;
+      const end = (signal: SourceEnd): void => {
+        if (signal.error === undefined) {
+          try {
+            gate.finish();
+          } catch (error) {
+            fail(error);
+            return;
+          }
+          subscriber.complete();
+          return;
+        }
+        try {
+          gate.finish();
+        } catch {
+          // The source's error is the one to report; a failing onGate must not hide it.
+        }
+        fail(signal.error.value);
+      };
+      const run = (input: Uint8Array | SourceEnd): void => {
+        if (busy) {
+          (waiting ??= []).push(input);
+          return;
+        }
+        busy = true;
+        try {
+          let next: Uint8Array | SourceEnd | undefined = input;
+          while (next !== undefined && !subscriber.closed) {
+            if (next instanceof SourceEnd) end(next);
+            else gate.push(next);
+            next = waiting?.shift();
+          }
+        } catch (error) {
+          fail(error);
+        } finally {
+          busy = false;
+          waiting = undefined;
+        }
+      };
       return audio$.subscribe({
         next: (chunk) => {
           if (subscriber.closed) return;
@@ -87,31 +131,17 @@ export function gateSilence(config: GateSilenceConfig): MonoTypeOperatorFunction
             );
             return;
           }
-          try {
-            gate.push(chunk);
-          } catch (error) {
-            fail(error);
-          }
+          run(chunk);
         },
-        error: (error: unknown) => {
-          try {
-            gate.finish();
-          } catch {
-            // The source's error is the one to report; a failing onGate must not hide it.
-          }
-          fail(error);
-        },
-        complete: () => {
-          try {
-            gate.finish();
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          subscriber.complete();
-        },
+        error: (error: unknown) => run(new SourceEnd({ value: error })),
+        complete: () => run(new SourceEnd()),
       });
     });
+}
+
+/** The end of the source: completion (no `error`) or an error (its value). */
+class SourceEnd {
+  constructor(readonly error?: { readonly value: unknown }) {}
 }
 
 function createGate(settings: GateSilenceSettings, emit: (chunk: Uint8Array) => void): SilenceGate {

@@ -53,7 +53,10 @@ export interface GateSilenceConfig {
    * to 32768: a full-scale sine reads -3 dBFS). Finite, ≤ 0. Default -50.
    */
   readonly thresholdDbfs?: number;
-  /** Audio kept before the first speech frame of an onset, in ms. Finite, ≥ 0. Default 300. */
+  /**
+   * Audio kept before the first speech frame of an onset, in ms. Finite, ≥ 0 and ≤ 60000 (the gate
+   * holds this much audio in memory). Default 300.
+   */
   readonly prerollMs?: number;
   /** Audio kept after the last speech frame, in ms. Finite, ≥ 0. Default 500. */
   readonly hangoverMs?: number;
@@ -111,11 +114,15 @@ function positiveInteger(name: string, value: unknown): number {
   return n;
 }
 
-function nonNegativeMs(name: string, value: unknown): number {
+/** The longest `prerollMs`: the gate keeps that much audio in a buffer it allocates up front. */
+export const MAX_PREROLL_MS = 60000;
+
+function nonNegativeMs(name: string, value: unknown, max = Number.POSITIVE_INFINITY): number {
   const n = numberOption(name, value);
-  if (!Number.isFinite(n) || n < 0) {
+  if (!Number.isFinite(n) || n < 0 || n > max) {
+    const range = max === Number.POSITIVE_INFINITY ? '≥ 0' : `from 0 to ${max}`;
     throw new RangeError(
-      `gateSilence: ${name} must be a finite number of milliseconds ≥ 0, got ${describe(value)}`,
+      `gateSilence: ${name} must be a finite number of milliseconds ${range}, got ${describe(value)}`,
     );
   }
   return n;
@@ -155,7 +162,11 @@ export function resolveGateSilenceConfig(config: GateSilenceConfig): GateSilence
     sampleRate: positiveInteger('sample_rate', config.sample_rate),
     channels: positiveInteger('channels', config.channels ?? 1),
     thresholdDbfs,
-    prerollMs: nonNegativeMs('prerollMs', config.prerollMs ?? GATE_SILENCE_DEFAULTS.prerollMs),
+    prerollMs: nonNegativeMs(
+      'prerollMs',
+      config.prerollMs ?? GATE_SILENCE_DEFAULTS.prerollMs,
+      MAX_PREROLL_MS,
+    ),
     hangoverMs: nonNegativeMs('hangoverMs', config.hangoverMs ?? GATE_SILENCE_DEFAULTS.hangoverMs),
     onGate: onGate as ((span: GatedSpan) => void) | undefined,
   };

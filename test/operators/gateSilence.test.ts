@@ -219,6 +219,67 @@ test('7-byte chunks of stereo audio are gated in whole sample frames, so the out
   expect(concat(run.output).length % 4).toBe(0);
 });
 
+describe('a source that sends again from inside a subscriber (re-entrant)', () => {
+  /** A 100 ms chunk tagged in its first sample (inaudible against the signal). */
+  const tagged = (make: (seconds: number) => Uint8Array, tag: number): Uint8Array => {
+    const c = make(0.1);
+    c[0] = tag;
+    return c;
+  };
+
+  test('a chunk sent from inside next while the preroll goes out comes after the onset chunk', () => {
+    const source = new Subject<Uint8Array>();
+    const out: Uint8Array[] = [];
+    source.pipe(gateSilence({ ...format, prerollMs: 100, hangoverMs: 100 })).subscribe((c) => {
+      out.push(c);
+      if (out.length === 1) source.next(tagged(loud, 3)); // a pump: each frame sent asks for the next
+    });
+    source.next(tagged(quiet, 1)); // held
+    source.next(tagged(loud, 2)); // preroll (the held chunk), then this one
+    expect(out.map((c) => c[0])).toEqual([1, 2, 3]);
+  });
+
+  test('a chunk sent from inside onGate is gated after the span it reports, without an error', () => {
+    const source = new Subject<Uint8Array>();
+    const events: string[] = [];
+    let pushed = false;
+    const onGate = (span: GatedSpan): void => {
+      events.push(`gated ${span.from}-${span.to}`);
+      if (!pushed) {
+        pushed = true;
+        source.next(tagged(quiet, 9));
+      }
+    };
+    source.pipe(gateSilence({ ...format, prerollMs: 100, hangoverMs: 0, onGate })).subscribe({
+      next: (c) => events.push(`chunk ${c[0]}`),
+      error: (e: unknown) => events.push(`error ${String(e)}`),
+    });
+    source.next(tagged(quiet, 1));
+    source.next(tagged(quiet, 1)); // 200 ms held: the first 100 ms are dropped at the onset
+    source.next(tagged(loud, 2));
+    source.complete();
+    expect(events).toEqual(['gated 0-0.1', 'chunk 1', 'chunk 2', 'gated 0.3-0.4']);
+  });
+
+  test('a completion sent from inside next comes after the chunks sent before it', () => {
+    const source = new Subject<Uint8Array>();
+    const events: string[] = [];
+    source.pipe(gateSilence({ ...format, prerollMs: 100, hangoverMs: 100 })).subscribe({
+      next: (c) => {
+        events.push(`chunk ${c[0]}`);
+        if (c[0] === 1) {
+          source.next(tagged(loud, 3));
+          source.complete();
+        }
+      },
+      complete: () => events.push('complete'),
+    });
+    source.next(tagged(quiet, 1));
+    source.next(tagged(loud, 2));
+    expect(events).toEqual(['chunk 1', 'chunk 2', 'chunk 3', 'complete']);
+  });
+});
+
 describe('invalid configuration throws when gateSilence is called', () => {
   const cases: [string, unknown, ErrorConstructor, RegExp][] = [
     ['no config', undefined, TypeError, /config/],
@@ -236,6 +297,12 @@ describe('invalid configuration throws when gateSilence is called', () => {
     ['an infinite thresholdDbfs', { ...format, thresholdDbfs: -Infinity }, RangeError, /thresholdDbfs/],
     ['a negative prerollMs', { ...format, prerollMs: -1 }, RangeError, /prerollMs/],
     ['an infinite prerollMs', { ...format, prerollMs: Infinity }, RangeError, /prerollMs/],
+    [
+      'a prerollMs over a minute',
+      { ...format, prerollMs: 60001 },
+      RangeError,
+      /prerollMs .* from 0 to 60000/,
+    ],
     ['a negative hangoverMs', { ...format, hangoverMs: -0.5 }, RangeError, /hangoverMs/],
     ['a NaN hangoverMs', { ...format, hangoverMs: NaN }, RangeError, /hangoverMs/],
     ['an onGate that is not a function', { ...format, onGate: 'log' }, TypeError, /onGate/],
