@@ -9,7 +9,7 @@ import {
   type MicrophoneFormat,
   type ResolvedMicrophoneConfig,
 } from './microphoneConfig';
-import { microphoneError, toMicrophoneError } from './microphoneError';
+import { microphoneError, toMicrophoneError, type MicrophoneError } from './microphoneError';
 import { createMicrophonePipeline } from './microphonePipeline';
 import {
   browserPlatform,
@@ -103,7 +103,12 @@ export function microphoneAudio<C extends ContextLike, S extends StreamLike>(
     let graph: CaptureGraph | undefined;
     let track: TrackLike | undefined;
 
-    const onEnded = (): void => subscriber.error(microphoneError('ended'));
+    // Errors come after everything is released (the subscriber may start over at once).
+    const fail = (error: MicrophoneError): void => {
+      release();
+      subscriber.error(error);
+    };
+    const onEnded = (): void => fail(microphoneError('ended'));
 
     const stopTracks = (s: S): void => {
       for (const t of s.getTracks()) t.stop();
@@ -159,10 +164,10 @@ export function microphoneAudio<C extends ContextLike, S extends StreamLike>(
       const p = platform();
       context = p.createContext();
       start(p, context).catch((error: unknown) => {
-        if (!released) subscriber.error(toMicrophoneError(error, 'audio-setup'));
+        if (!released) fail(toMicrophoneError(error, 'audio-setup'));
       });
     } catch (error) {
-      subscriber.error(toMicrophoneError(error, 'audio-setup'));
+      fail(toMicrophoneError(error, 'audio-setup'));
     }
     return release;
   });

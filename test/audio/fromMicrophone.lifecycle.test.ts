@@ -220,24 +220,39 @@ test('a device in use elsewhere errors with kind device-busy', async () => {
   expect((await errorOf(fake)).kind).toBe('device-busy');
 });
 
-test('a worklet module that fails to load errors with kind audio-setup and stops the tracks', async () => {
+/** The error, and what was released at the moment the observer received it (not after teardown). */
+function releasedAtError(
+  fake: Fake,
+): Promise<{ error: unknown; stopped: boolean; disconnected: boolean; context: string }> {
+  return new Promise((resolve) => {
+    microphoneAudio(config, () => fake.platform).subscribe({
+      error: (error: unknown) =>
+        resolve({
+          error,
+          stopped: fake.stream.tracks[0]!.stopped,
+          disconnected: fake.graphs[0]?.disconnected ?? true,
+          context: fake.contexts[0]!.state,
+        }),
+    });
+  });
+}
+
+test('a worklet module that fails to load errors with kind audio-setup, after the tracks are stopped', async () => {
   const fake = fakePlatform({ loadProcessor: () => Promise.reject(new Error('blocked by CSP')) });
-  const error = await errorOf(fake);
-  expect(error.kind).toBe('audio-setup');
-  expect(error.cause).toEqual(new Error('blocked by CSP'));
-  expect(fake.stream.tracks[0]!.stopped).toBe(true);
+  const { error, ...released } = await releasedAtError(fake);
+  expect(error).toEqual(expect.objectContaining({ kind: 'audio-setup', cause: new Error('blocked by CSP') }));
+  expect(released).toEqual({ stopped: true, disconnected: true, context: 'closed' });
 });
 
-test('a track that ends while streaming errors with kind ended and releases everything', async () => {
+test('a track that ends while streaming errors with kind ended, after everything is released', async () => {
   const fake = fakePlatform();
-  const result = firstValueFrom(microphoneAudio(config, () => fake.platform)).catch((e: unknown) => e);
-  const graph = await fake.connected;
+  const result = releasedAtError(fake);
+  await fake.connected;
   fake.stream.tracks[0]!.end();
-  const error = await result;
+  const { error, ...released } = await result;
   expect(error).toBeInstanceOf(MicrophoneError);
   expect((error as MicrophoneError).kind).toBe('ended');
-  expect(graph.disconnected).toBe(true);
-  expect(fake.contexts[0]!.state).toBe('closed');
+  expect(released).toEqual({ stopped: true, disconnected: true, context: 'closed' });
 });
 
 test('a context suspended by the autoplay policy is resumed', async () => {
