@@ -2,7 +2,7 @@
  * Builds the `/v1/listen` WebSocket URL from {@link LiveOptions} (protocol.md §1.1–1.3).
  */
 import { LiveOptionsError, type LiveOptions } from './liveOptions';
-import { OPTION_KINDS, validateLiveOptions } from './validateLiveOptions';
+import { OPTION_KINDS, validateLiveOptionsIn } from './validateLiveOptions';
 
 /**
  * Deepgram's production live endpoint, the default base of {@link listenUrl}.
@@ -77,7 +77,8 @@ function parseBase(base: unknown): URL {
  *   `extra: { a: 'b' }` is `extra=a:b`; `query` values go out as given (arrays repeat the key).
  * - Values are percent-encoded (a space is `%20`, non-ASCII as UTF-8); `:` is kept as is.
  * - The query already in `base` is kept (as the URL parser normalises it), before the options;
- *   an option that is also in it throws (it would be sent twice).
+ *   an option that is also in it throws (it would be sent twice). The combination rules count the
+ *   parameters in it (`?interim_results=true` allows `utterance_end_ms`, `?model=nova-3` `keyterm`).
  *
  * @param options - the session's options; validated with `validateLiveOptions` first
  * @param base - a `ws:`, `wss:`, `http:` or `https:` URL without `#fragment`; default
@@ -92,8 +93,8 @@ function parseBase(base: unknown): URL {
  * ```
  */
 export function listenUrl(options: LiveOptions = {}, base: string = DEFAULT_LISTEN_URL): string {
-  validateLiveOptions(options);
   const url = parseBase(base);
+  validateLiveOptionsIn(options, url.searchParams);
   const existing = url.search.slice(1);
   for (const key of new Set(url.searchParams.keys())) {
     if (

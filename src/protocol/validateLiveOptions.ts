@@ -224,7 +224,42 @@ function checkKind(option: ModelledOption, value: unknown): void {
   }
 }
 
-function checkCombinations(options: LiveOptions): void {
+/** The options the combination rules read: from `LiveOptions`, or from a base URL's query. */
+interface CombinationView {
+  readonly model?: string | undefined;
+  readonly encoding?: string | undefined;
+  readonly sample_rate?: unknown;
+  readonly channels?: unknown;
+  readonly utterance_end_ms?: unknown;
+  readonly interim_results?: boolean | undefined;
+  readonly keyterm?: unknown;
+  readonly vad_turnoff?: unknown;
+  readonly endpointing?: unknown;
+}
+
+/**
+ * The options, each one that is undefined taken from `baseQuery` when it has it (as its text;
+ * `interim_results` as `=== 'true'`): a parameter already in the base URL counts for the rules.
+ */
+function combinationView(options: LiveOptions, baseQuery: URLSearchParams | undefined): CombinationView {
+  if (baseQuery === undefined) return options;
+  const from = <T>(value: T | undefined, key: string): T | string | undefined =>
+    value !== undefined ? value : (baseQuery.get(key) ?? undefined);
+  const interim = baseQuery.get('interim_results');
+  return {
+    model: from(options.model, 'model'),
+    encoding: from(options.encoding, 'encoding'),
+    sample_rate: from(options.sample_rate, 'sample_rate'),
+    channels: from(options.channels, 'channels'),
+    utterance_end_ms: from(options.utterance_end_ms, 'utterance_end_ms'),
+    interim_results: options.interim_results ?? (interim === null ? undefined : interim === 'true'),
+    keyterm: from(options.keyterm, 'keyterm'),
+    vad_turnoff: from(options.vad_turnoff, 'vad_turnoff'),
+    endpointing: from(options.endpointing, 'endpointing'),
+  };
+}
+
+function checkCombinations(options: CombinationView): void {
   if (options.model !== undefined && FLUX_MODEL.test(options.model)) {
     throw invalid(
       'model',
@@ -287,6 +322,14 @@ function checkCombinations(options: LiveOptions): void {
  * ```
  */
 export function validateLiveOptions(options: LiveOptions): void {
+  validateLiveOptionsIn(options, undefined);
+}
+
+/**
+ * {@link validateLiveOptions} for options that join the query of a base URL (`listenUrl`): the
+ * combination rules also read the parameters already in `baseQuery` (internal).
+ */
+export function validateLiveOptionsIn(options: LiveOptions, baseQuery: URLSearchParams | undefined): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new LiveOptionsError(
       'options',
@@ -304,5 +347,5 @@ export function validateLiveOptions(options: LiveOptions): void {
       );
     }
   }
-  checkCombinations(options);
+  checkCombinations(combinationView(options, baseQuery));
 }

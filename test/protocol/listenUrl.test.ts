@@ -123,6 +123,27 @@ describe('listenUrl', () => {
     expect(errorOf(() => listenUrl({ query: { debug: 'true' } }, base)).option).toBe('query');
   });
 
+  it.each([
+    [
+      'interim_results=true allows utterance_end_ms',
+      '?interim_results=true',
+      { utterance_end_ms: 1000 },
+      'utterance_end_ms=1000',
+    ],
+    ['model=nova-3 allows keyterm', '?model=nova-3', { keyterm: ['refund'] }, 'keyterm=refund'],
+    ['encoding allows sample_rate', '?encoding=mulaw', { sample_rate: 8000 }, 'sample_rate=8000'],
+  ] as const)('counts the base URL query in the combination rules: %s', (_what, query, options, added) => {
+    const base = `wss://example.test/v1/listen${query}`;
+    expect(listenUrl(options, base)).toBe(`${base}&${added}`);
+  });
+
+  it('still rejects a combination the base URL query does not make valid', () => {
+    const base = 'wss://example.test/v1/listen?interim_results=false&model=nova-2';
+    expect(errorOf(() => listenUrl({ utterance_end_ms: 1000 }, base)).option).toBe('utterance_end_ms');
+    expect(errorOf(() => listenUrl({ keyterm: ['refund'] }, base)).option).toBe('keyterm');
+    expect(errorOf(() => listenUrl({ encoding: 'mulaw' }, base)).option).toBe('sample_rate');
+  });
+
   it('validates the options before building the URL', () => {
     expect(errorOf(() => listenUrl({ utterance_end_ms: 1000 })).option).toBe('utterance_end_ms');
   });
