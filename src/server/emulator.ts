@@ -195,6 +195,8 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
   let records: EmulatorSession[] = [];
   let handshakeRecords: HandshakeRecord[] = [];
   const connections = new Set<EmulatorConnection>();
+  /** Sockets of refused handshakes whose client has not closed its side yet. */
+  const refused = new Set<Duplex>();
   const accepted = new WeakMap<IncomingMessage, Accepted>();
   let acceptedCount = 0;
   let closing: Promise<void> | undefined;
@@ -256,6 +258,11 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
     const refuse = (error: HandshakeError): void => {
       recordHandshake({ ...base, status: error.status, errCode: error.errCode, errMsg: error.errMsg });
       writeHandshakeError(socket, error, requestId, origin);
+      // The answer ends our side; a client that keeps its own open must not hold close() up.
+      if (!socket.destroyed) {
+        refused.add(socket);
+        socket.once('close', () => refused.delete(socket));
+      }
     };
 
     if (url.pathname !== LISTEN_PATH) return refuse(defaultHandshakeError(404));
@@ -407,6 +414,7 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
       closing ??= (async () => {
         const open = [...connections];
         for (const connection of open) connection.terminate();
+        for (const socket of refused) socket.destroy();
         await Promise.all(open.map((c) => c.closed));
         // A session closed above settled its waitForClose(); nothing else can come now.
         for (const closed of [...waits]) closed();

@@ -1,6 +1,7 @@
 /**
  * Starting and stopping the emulator, its events and record keeping.
  */
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startEmulator, type EmulatorSession, type HandshakeRecord } from '../../src/server';
 import { handshake, linear16Silence, TestClient } from './support';
@@ -39,6 +40,30 @@ test('close() settles the waits in progress at once: a session it closes resolve
   ]);
   await expect(emulator.nextSession()).rejects.toThrow('emulator: closed, not waiting for the next session');
   await client.closed;
+});
+
+test('close() resolves while a client keeps its side of a refused (401) handshake open', async () => {
+  const emulator = await startEmulator({ apiKey: 'test-key-123' });
+  const socket = connect({ port: emulator.port, host: '127.0.0.1', allowHalfOpen: true });
+  socket.on('error', () => undefined);
+  const answer = new Promise<string>((resolve) => {
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (data: string) => (text += data));
+    socket.on('end', () => resolve(text)); // the emulator ended its side; this client does not
+  });
+  socket.write(
+    `GET /v1/listen?${PCM} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  expect(await answer).toMatch(/^HTTP\/1\.1 401 /);
+  // It used to wait for this client to close its side.
+  const outcome = await Promise.race([
+    emulator.close().then(() => 'closed'),
+    new Promise((resolve) => setTimeout(resolve, 2000, 'still waiting for the client')),
+  ]);
+  socket.destroy();
+  expect(outcome).toBe('closed');
 });
 
 test('close() is idempotent and the port is released', async () => {
