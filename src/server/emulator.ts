@@ -65,6 +65,17 @@ function checkConfig(config: EmulatorConfig): void {
   if (config.refuseHandshakes !== undefined) checkRefusal(config.refuseHandshakes);
 }
 
+/** Why `ws` would refuse this upgrade request (RFC 6455 §4.2.1), or undefined when it is valid. */
+function malformedUpgrade(request: IncomingMessage): string | undefined {
+  if (request.method !== 'GET') return `method ${request.method ?? '(none)'}, expected GET`;
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'Upgrade header is not websocket';
+  const key = request.headers['sec-websocket-key'];
+  if (key === undefined || !/^[+/0-9A-Za-z]{22}==$/.test(key)) return 'missing or invalid Sec-WebSocket-Key';
+  const version = request.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') return 'missing or unsupported Sec-WebSocket-Version';
+  return undefined;
+}
+
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -266,6 +277,15 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
     };
 
     if (url.pathname !== LISTEN_PATH) return refuse(defaultHandshakeError(404));
+    // What ws would refuse with its own bare 400: answered, and recorded, here instead.
+    const malformed = malformedUpgrade(request);
+    if (malformed !== undefined) {
+      return refuse({
+        status: 400,
+        errCode: 'Bad Request',
+        errMsg: `Invalid WebSocket upgrade: ${malformed}`,
+      });
+    }
     if (refusal !== undefined && refusalsLeft > 0) {
       refusalsLeft--;
       return refuse(refusalError(refusal));

@@ -141,6 +141,38 @@ test('a plain HTTP request to /v1/listen gets 426 with a JSON body and a dg-requ
   expect(JSON.parse(response.body)).toMatchObject({ err_code: 'UPGRADE_REQUIRED' });
 });
 
+test('an upgrade without a Sec-WebSocket-Key gets a recorded 400 with a JSON body, and uses no session index', async () => {
+  const own = await startEmulator();
+  try {
+    const response = await new Promise<{ status: number; id: unknown; body: string }>((resolve, reject) => {
+      request(`http://127.0.0.1:${own.port}/v1/listen?encoding=linear16&sample_rate=16000`, {
+        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13' },
+      })
+        .on('upgrade', () => reject(new Error('upgraded')))
+        .on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, id: res.headers['dg-request-id'], body }),
+          );
+        })
+        .on('error', reject)
+        .end();
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({
+      err_msg: 'Invalid WebSocket upgrade: missing or invalid Sec-WebSocket-Key',
+      request_id: response.id,
+    });
+    expect(own.handshakes().map((h) => h.status)).toEqual([400]);
+    await TestClient.connect(`${own.url}?encoding=linear16&sample_rate=16000`); // closed by own.close()
+    expect(own.sessions().map((s) => s.index)).toEqual([0]);
+  } finally {
+    await own.close();
+  }
+});
+
 test('an upgrade with an Origin gets the CORS headers Deepgram sends, on 101 and on errors', async () => {
   const headers = { Origin: 'http://localhost:60330' };
   for (const result of [
