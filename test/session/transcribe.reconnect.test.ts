@@ -3,7 +3,7 @@
  * what is retried, the replay of audio not yet final, pacing, gaps, half-open detection.
  */
 import { NEVER, type Observable, type OperatorFunction } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
+import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import type { LiveEvent } from '../../src/session/liveEvent';
 import { transcribe } from '../../src/session/transcribe';
 import type { TranscribeConfig } from '../../src/session/transcribeConfig';
@@ -197,7 +197,10 @@ it('ends on a second NET-0001 even when each silent connection outlived healthyA
   ]);
 });
 
-it('replays the audio sent since the last final result, then the audio of the outage, on the new connection', () => {
+/** Five 100 ms chunks; the first connection is {@link finalThenDrop}; `extra(cold)` adds settings. */
+function fiveChunksThroughADrop(
+  extra: (cold: RunHelpers['cold']) => Partial<TranscribeConfig> = () => ({}),
+): FakeDeepgram {
   let server!: FakeDeepgram;
   scheduler.run(({ cold }) => {
     server = fakeDeepgram({
@@ -207,8 +210,15 @@ it('replays the audio sent since the last final result, then the audio of the ou
       },
     });
     const { marble, values } = audio(5);
-    cold(marble, values).pipe(transcribeReconnecting(server)).subscribe();
+    cold(marble, values)
+      .pipe(transcribeReconnecting(server, extra(cold)))
+      .subscribe();
   });
+  return server;
+}
+
+it('replays the audio sent since the last final result, then the audio of the outage, on the new connection', () => {
+  const server = fiveChunksThroughADrop();
   expect(fills(server.connections[0])).toEqual([1, 2, 3]);
   expect(fills(server.connections[1])).toEqual([2, 3, 4, 5]);
   expect(audioTimes(server.connections[1])).toEqual([350, 350, 350, 400]);
@@ -401,19 +411,8 @@ it('retries container audio as long as none of it was sent', () => {
 });
 
 it('sends a Finalize again in its place among the replayed audio, unless the audio before it was final', () => {
-  let server!: FakeDeepgram;
-  scheduler.run(({ cold }) => {
-    server = fakeDeepgram({
-      scheduler,
-      onConnection: (c) => {
-        if (c.index === 0) finalThenDrop(c);
-      },
-    });
-    const { marble, values } = audio(5);
-    // Finalize after chunk 1 (at 50 ms: its audio is final at 150 ms) and after chunk 2 (at 150 ms).
-    const finalize$ = cold('50ms x 99ms x', { x: undefined });
-    cold(marble, values).pipe(transcribeReconnecting(server, { finalize$ })).subscribe();
-  });
+  // Finalize after chunk 1 (at 50 ms: its audio is final at 150 ms) and after chunk 2 (at 150 ms).
+  const server = fiveChunksThroughADrop((cold) => ({ finalize$: cold('50ms x 99ms x', { x: undefined }) }));
   const frames = (connection: FakeConnection | undefined): unknown[] =>
     (connection?.sent ?? []).map((frame) => (typeof frame.data === 'string' ? frame.data : frame.data[0]));
   const FINALIZE = '{"type":"Finalize"}';
