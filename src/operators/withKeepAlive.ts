@@ -44,9 +44,10 @@ export { DEFAULT_KEEP_ALIVE_IDLE_MS };
  * - Each chunk is emitted synchronously, the same `Uint8Array` reference (a binary frame).
  * - The idle time counts from subscription and from every chunk; during a pause `KEEP_ALIVE` comes
  *   at `idleMs`, then every `intervalMs` (default `idleMs`).
- * - An empty chunk (0 bytes) is passed through too, but it is not audio: it does not restart the
- *   idle time (some sources emit empty chunks while muted). Do not send it to Deepgram: an empty
- *   binary frame is its legacy end-of-stream signal (`transcribe` drops empty chunks).
+ * - Every chunk counts, an empty one (0 bytes) too. Filter empty chunks out before this operator
+ *   (`filter((chunk) => chunk.byteLength > 0)`) when your source emits them (some do while muted):
+ *   they carry no audio, and Deepgram treats an empty binary frame as its legacy end-of-stream
+ *   signal. (`transcribe` drops them itself, and they do not postpone its KeepAlive.)
  * - Completes when the audio completes (no `KEEP_ALIVE` after that); errors when the audio errors.
  * - Unsubscribing tears down the source and the pending timer: nothing stays scheduled.
  * - `idleMs` and `intervalMs` must be finite, > 0 and < 10000 (the server's window); otherwise this
@@ -103,7 +104,7 @@ class KeepAliveRelay implements KeepAliveTarget {
   }
 
   next(chunk: Uint8Array): void {
-    if (chunk.byteLength !== 0) this.clock.chunk();
+    this.clock.chunk();
     this.subscriber.next(chunk);
   }
 

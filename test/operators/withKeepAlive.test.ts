@@ -97,12 +97,12 @@ describe('withKeepAlive timing (marble tests)', () => {
     });
   });
 
-  it('an empty chunk is passed through but does not restart the idle countdown', () => {
+  it('an empty chunk is passed through and counts like any chunk (the docs say to filter them out first)', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const e = new Uint8Array(0);
-      const source = cold('a 1999ms e 1999ms e 1999ms b |', { ...audio, e });
+      const source = cold('a 1999ms e 3999ms |', { ...audio, e });
       expectObservable(source.pipe(withKeepAlive({ idleMs: 3000, scheduler: testScheduler }))).toBe(
-        'a 1999ms e 999ms k 999ms e 1999ms b |',
+        'a 1999ms e 2999ms k 999ms |',
         { ...frames, e },
       );
     });
