@@ -85,8 +85,8 @@ export function halfOpenError(silentMs: number, requestId: string | undefined): 
   return new LiveError({
     kind: 'network',
     message:
-      `no message from the server for ${silentMs} ms while audio was being sent (interim results ` +
-      `were asked for): the connection is treated as half-open (dead)`,
+      `no message from the server for ${silentMs} ms while it owed results for the audio sent ` +
+      `(interim results were asked for): the connection is treated as half-open (dead)`,
     ...(requestId === undefined ? {} : { requestId }),
   });
 }

@@ -128,12 +128,10 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private silenceTimer: Subscription | undefined;
   /**
    * Half-open watch, per connection: audio sent (bytes: an integer, so updating it per chunk
-   * allocates nothing), how far the server's Results reached (s), when.
+   * allocates nothing), how far the server's Results reached (s).
    */
   private connectionSentBytes = 0;
   private serverHeardTo = 0;
-  private lastAudioAt = 0;
-  private lastMessageAt = 0;
   private retryTimer: Subscription | undefined;
   /** With the replay ring: where the audio written so far ends (s, session timeline). */
   private writtenTo = 0;
@@ -334,9 +332,10 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /**
    * Half-open detection (with interim results): `serverSilenceMs` without a server message while
-   * the server owes results: audio went out after its last message, or more than
-   * {@link UNREPORTED_SLACK_SECONDS} of sent audio is not covered by its Results yet (a short tail
-   * during a KeepAlive pause is not: Deepgram may say nothing until more audio comes).
+   * the server owes results: more than {@link UNREPORTED_SLACK_SECONDS} of the audio sent on this
+   * connection is not covered by its Results. A shorter tail is not owed: Deepgram reports about
+   * once per second of audio, and in a KeepAlive pause it may say nothing about the last fraction
+   * until more audio comes. (While audio flows to a dead server the tail grows past that at once.)
    */
   private armSilence(): void {
     const reconnect = this.reconnect;
@@ -345,7 +344,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (this.silenceTimer !== undefined || this.unreported() <= 1e-6) return;
     this.silenceTimer = timer(reconnect.serverSilenceMs, this.scheduler).subscribe(() => {
       this.silenceTimer = undefined;
-      if (this.lastAudioAt > this.lastMessageAt || this.unreported() > UNREPORTED_SLACK_SECONDS) {
+      if (this.unreported() > UNREPORTED_SLACK_SECONDS) {
         this.connectionLost(halfOpenError(reconnect.serverSilenceMs, this.requestId));
       }
     });
@@ -353,7 +352,6 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** The server spoke; `heardTo`: the end of its Results on the connection's clock (before rebasing). */
   private serverSpoke(heardTo?: number): void {
-    this.lastMessageAt = this.scheduler.now();
     if (heardTo !== undefined) this.serverHeardTo = Math.max(this.serverHeardTo, heardTo);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.armSilence();
@@ -374,10 +372,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
         this.writtenTo = from + seconds;
         this.connectionSentBytes += frame.byteLength;
       }
-      if (this.reconnect !== undefined) {
-        this.lastAudioAt = this.scheduler.now(); // only half-open detection reads it
-        this.armSilence();
-      }
+      if (this.reconnect !== undefined) this.armSilence();
     } else if (frame === KEEP_ALIVE) {
       const now = this.scheduler.now();
       this.meter.keepAliveSent(now, Number.isNaN(from) ? undefined : from);
@@ -429,7 +424,6 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.connectionSentBytes = 0;
     this.serverHeardTo = 0;
     this.sentFinalizes = undefined;
-    this.lastMessageAt = Number.NEGATIVE_INFINITY;
     this.meter.connectionOpened();
     this.timeline.connectionOpened();
     this.flushGap();
@@ -626,7 +620,7 @@ function stopTimer(timerSubscription: Subscription | undefined): undefined {
   return undefined;
 }
 
-/** Unreported audio (s) beyond which a silent server is dead even when no audio went out since its last message. */
+/** Unreported audio (s) beyond which a server that has gone silent owes results (see armSilence). */
 const UNREPORTED_SLACK_SECONDS = 1;
 
 /** Rounds to microseconds, so spans of float seconds print cleanly. */

@@ -95,3 +95,19 @@ it('replaces a connection that goes silent within serverSilenceMs when the gate 
   ]);
   expect(seen[1]![0]).toBeLessThan(10500);
 });
+
+it('keeps a connection through a long KeepAlive pause when the server left only a short tail unreported', () => {
+  const seen: Array<[number, string]> = [];
+  let server = fakeDeepgram();
+  scheduler.run(({ cold }) => {
+    // Results up to 1.0 s of the 1.2 s sent before a 15 s pause: Deepgram reports about once per
+    // second of audio and may say nothing of the tail until more audio comes.
+    const interim = fakeResults({ transcript: 'hello', start: 0, duration: 1, is_final: false });
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.emit(interim, 1010) });
+    cold(`${'a 99ms '.repeat(12)}15000ms a|`, { a: chunk(100) })
+      .pipe(transcribeOnFake(server, scheduler, WATCHED))
+      .subscribe((event) => seen.push([scheduler.now(), event.type]));
+  });
+  expect(seen.filter(([, type]) => type === 'Open' || type === 'Reconnecting')).toEqual([[0, 'Open']]);
+  expect(server.connections).toHaveLength(1);
+});

@@ -2,7 +2,7 @@
  * transcribe() with `reconnect`, in virtual time against the fake Deepgram: the backoff schedule,
  * what is retried, the replay of audio not yet final, pacing, gaps, half-open detection.
  */
-import { NEVER, type Observable, type OperatorFunction } from 'rxjs';
+import { concat, NEVER, type Observable, type OperatorFunction } from 'rxjs';
 import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import type { LiveEvent } from '../../src/session/liveEvent';
 import { transcribe } from '../../src/session/transcribe';
@@ -324,24 +324,26 @@ it('treats a server silent for serverSilenceMs while audio goes out as dead, whe
   let server!: FakeDeepgram;
   scheduler.run(({ cold }) => {
     server = fakeDeepgram({ scheduler });
-    const { marble, values } = audio(1);
-    const sub = cold(marble, values)
+    // 100 ms chunks from 0 to 1400: at 1500, 1.5 s sent and none of it answered (more than 1 s owed).
+    const { marble, values } = audio(10);
+    const more = audio(5);
+    const sub = concat(cold(`${marble} 99ms |`, values), cold(more.marble, more.values))
       .pipe(
         transcribeReconnecting(server, {
           options: { ...OPTIONS, interim_results: true },
-          reconnect: { ...RECONNECT, serverSilenceMs: 1000 },
+          reconnect: { ...RECONNECT, serverSilenceMs: 1500 },
         }),
       )
       .subscribe({ next: (e) => seen.push([scheduler.now(), brief(e)]) });
-    scheduler.schedule(() => sub.unsubscribe(), 1500);
+    scheduler.schedule(() => sub.unsubscribe(), 1700);
   });
   expect(seen).toEqual([
     [0, { type: 'Open', attempt: 1 }],
-    [1000, reconnecting(1, 100, 'network')],
-    [1100, { type: 'Open', attempt: 2 }],
+    [1500, reconnecting(1, 100, 'network')],
+    [1600, { type: 'Open', attempt: 2 }],
   ]);
   expect(server.connections[0]?.closed?.by).toBe('client');
-  expect(fills(server.connections[1])).toEqual([1]);
+  expect(fills(server.connections[1])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5]);
 });
 
 it('does not count a silent server as dead during a pause when its results nearly reach the audio sent', () => {
