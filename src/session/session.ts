@@ -321,6 +321,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   private finish(closeTimedOut: boolean): void {
     if (this.subscriber.closed) return;
+    // Audio that was dropped while no connection was open (it never opened, or never again).
+    this.flushGap();
     this.subscriber.next(this.meter.usage(this.scheduler.now(), closeTimedOut));
     this.subscriber.complete();
   }

@@ -319,6 +319,25 @@ it('drops the oldest audio when the outage outgrows maxBufferBytes, and names th
   expect(fills(server.connections[2])).toEqual([3, 4]);
 });
 
+it('names the audio dropped while no connection ever opened in a Gap before the final Usage', () => {
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({ scheduler, openDelayMs: false });
+    const { marble, values } = audio(4, true);
+    seen = record(
+      cold(marble, values).pipe(
+        transcribeReconnecting(server, { maxBufferBytes: 6400, closeTimeoutMs: 500 }),
+      ),
+    );
+  });
+  // 4 chunks of 3200 B and CloseStream into 6400 B: the first three chunks are dropped. The audio
+  // ends at 301; nothing can be written, so the wait for CloseStream ends the session at 801.
+  expect(seen).toEqual([
+    [801, { type: 'Gap', from: 0, to: 0.3, reason: expect.stringContaining('outage buffer full') }],
+    [801, { type: 'Usage', connections: 0, audioBytes: 0 }],
+  ]);
+});
+
 it('treats a server silent for serverSilenceMs while audio goes out as dead, when interim results were asked for', () => {
   const seen: Array<[number, unknown]> = [];
   let server!: FakeDeepgram;
