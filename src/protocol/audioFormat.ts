@@ -14,11 +14,11 @@ export interface AudioFormat {
 }
 
 /**
- * Bytes per sample of one channel.
+ * Bytes per sample of one channel (internal: not exported from `deepgram-rx`).
  *
  * @example
  * ```ts
- * import { bytesPerSample } from 'deepgram-rx';
+ * import { bytesPerSample } from './audioFormat';
  * bytesPerSample('linear16'); // 2
  * ```
  */
@@ -27,11 +27,12 @@ export function bytesPerSample(encoding: RawEncoding): number {
 }
 
 /**
- * Bytes of audio per second of the format (all channels).
+ * Bytes of audio per second of the format, all channels (internal: not exported from
+ * `deepgram-rx`).
  *
  * @example
  * ```ts
- * import { bytesPerSecond } from 'deepgram-rx';
+ * import { bytesPerSecond } from './audioFormat';
  * bytesPerSecond({ encoding: 'linear16', sample_rate: 16000 }); // 32000
  * ```
  */
