@@ -2,6 +2,7 @@
  * The credentials of a session: `apiKey` (Token) or `accessToken` (Bearer), as a value or a
  * function called for every connection attempt. Validated without ever echoing the secret.
  */
+import { unusableSecret } from '../socket/liveConnection';
 import type { LiveCredentials } from '../socket/webSocketLike';
 import type { SecretSource, TranscribeConfig } from './transcribeConfig';
 
@@ -29,6 +30,8 @@ function checkSecret(name: 'apiKey' | 'accessToken', value: unknown): SecretSour
     );
   }
   if (value.trim() === '') throw new TypeError(`transcribe: ${name} is an empty string`);
+  const problem = unusableSecret(value);
+  if (problem !== undefined) throw new TypeError(`transcribe: ${name} ${problem}`);
   return value;
 }
 
@@ -56,6 +59,8 @@ export function credentialsOf(
         `transcribe: the ${name} function gave ${typeof secret === 'string' ? 'an empty string' : typeof secret}, not a key`,
       );
     }
+    const problem = unusableSecret(secret);
+    if (problem !== undefined) throw new TypeError(`transcribe: what the ${name} function gave ${problem}`);
     return { scheme, secret };
   };
   if (typeof source === 'string') {

@@ -41,6 +41,17 @@ export interface LiveConnectionHandler {
   connectionLost(error: unknown): void;
 }
 
+/**
+ * Why a secret cannot go in an `Authorization` header or a WebSocket subprotocol, or undefined when
+ * it can: it holds whitespace, a control or a non-ASCII character (typically the trailing newline
+ * of a token endpoint's response). Says so without echoing the secret.
+ */
+export function unusableSecret(secret: string): string | undefined {
+  return /[^\x21-\x7e]/.test(secret)
+    ? 'contains whitespace, a control or a non-ASCII character (a trailing newline from a token endpoint?); API keys and tokens have none'
+    : undefined;
+}
+
 /** Throws a TypeError when `credentials` are present but unusable. */
 export function checkCredentials(credentials: LiveCredentials | undefined): void {
   if (credentials === undefined) return;
@@ -50,6 +61,8 @@ export function checkCredentials(credentials: LiveCredentials | undefined): void
   if (typeof credentials.secret !== 'string' || credentials.secret.trim() === '') {
     throw new TypeError('liveSocket: credentials.secret must be a non-empty string');
   }
+  const problem = unusableSecret(credentials.secret);
+  if (problem !== undefined) throw new TypeError(`liveSocket: credentials.secret ${problem}`);
 }
 
 /** Throws a TypeError when `url` is not an absolute ws:// or wss:// URL. */
@@ -94,7 +107,7 @@ function binaryFrameFailure(data: unknown): DecodeFailure {
 
 /** Rebuilds an error with every text field scrubbed of the secrets and of secret URL parameters. */
 function scrubError(error: LiveError, secrets: readonly string[]): LiveError {
-  const clean = (text: string): string => scrubSecrets(redactText(text), secrets);
+  const clean = (text: string): string => redactText(scrubSecrets(text, secrets));
   const init: LiveErrorInit = {
     kind: error.kind,
     message: clean(error.message),

@@ -88,13 +88,18 @@ export function redactText(text: string): string {
 const MIN_SCRUBBED_LENGTH = 6;
 
 /**
- * Replaces every occurrence of each secret in `text` by `***` (secrets of at least 6 characters;
- * real API keys and JWTs are far longer).
+ * Replaces every occurrence of each secret in `text` by `***`, and of each run of printable
+ * characters in it (a message may quote a secret with its control characters escaped); secrets and
+ * runs of at least 6 characters (real API keys and JWTs are far longer).
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  // A message may quote a secret with its control characters escaped (`key\u000A`): its printable
+  // runs are secrets too.
+  const pieces = secrets
+    .flatMap((secret) => [secret, ...secret.split(/[^\x21-\x7e]+/)])
+    .filter((piece) => piece.length >= MIN_SCRUBBED_LENGTH)
+    .sort((a, b) => b.length - a.length);
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SCRUBBED_LENGTH) out = out.split(secret).join(MASK);
-  }
+  for (const piece of pieces) out = out.split(piece).join(MASK);
   return out;
 }

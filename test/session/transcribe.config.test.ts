@@ -74,6 +74,15 @@ it('throws a TypeError that does not echo the value for an empty or non-string k
   );
 });
 
+it('throws a TypeError that does not echo the key when it holds a newline or a space (it could not go in a header)', () => {
+  const problem =
+    'contains whitespace, a control or a non-ASCII character (a trailing newline from a token endpoint?); API keys and tokens have none';
+  expect(call({ apiKey: 'dg-key-0123456789\n' })).toThrow(new TypeError(`transcribe: apiKey ${problem}`));
+  expect(call({ accessToken: 'eyJhbGciOi JIUzI1NiJ9' })).toThrow(
+    new TypeError(`transcribe: accessToken ${problem}`),
+  );
+});
+
 it('validates reconnect settings when transcribe() is called', () => {
   expect(call({ reconnect: { maxAttempts: 3, initialDelayMs: 100 } })).not.toThrow();
   expect(call({ reconnect: false })).not.toThrow();

@@ -114,6 +114,25 @@ it('passes on the error of a supplier that rejects, without connecting', async (
   expect(server.connections).toHaveLength(0);
 });
 
+it('errors with a TypeError that does not echo the token when a supplier gives one with a trailing newline', async () => {
+  const server = fakeDeepgram();
+  const events$ = of(chunk(10)).pipe(
+    transcribe({
+      url: URL,
+      options: OPTIONS,
+      accessToken: () => Promise.resolve('eyJhbGciOiJIUzI1NiJ9.token\n'), // e.g. fetch(…).then((r) => r.text())
+      webSocket: server.factory,
+    }),
+  );
+  const error: unknown = await lastValueFrom(events$).catch((e: unknown) => e);
+  expect(error).toEqual(
+    new TypeError(
+      'transcribe: what the accessToken function gave contains whitespace, a control or a non-ASCII character (a trailing newline from a token endpoint?); API keys and tokens have none',
+    ),
+  );
+  expect(server.connections).toHaveLength(0);
+});
+
 it('errors with a TypeError that does not echo anything when a supplier gives an empty key', async () => {
   const server = fakeDeepgram();
   const events$ = of(chunk(10)).pipe(

@@ -3,7 +3,7 @@
  */
 import { liveErrorFromClose, liveErrorFromHandshake, parseRetryAfter } from '../../src/socket/errorMapping';
 import { isRetryable, LiveError, type LiveErrorKind } from '../../src/socket/liveError';
-import { redactText, redactUrl } from '../../src/socket/redact';
+import { redactText, redactUrl, scrubSecrets } from '../../src/socket/redact';
 
 const NET_0001 =
   'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001';
@@ -197,6 +197,15 @@ describe('redaction', () => {
     const masked =
       'wss://h/v1/listen?auth_token=***&access-token=***&x-api-key=***&dg_key=***&sig=***&X-Amz-Signature=***&client_secret=***&keywords=k&keyterms=t';
     expect([redactUrl(url), redactText(`failed: ${url}`)]).toEqual([masked, `failed: ${masked}`]);
+  });
+
+  it('scrubs a secret quoted with its control characters escaped, as Chromium quotes an invalid subprotocol', () => {
+    const secret = 'dg-key-0123456789abcdef\n';
+    const message =
+      "Failed to construct 'WebSocket': The subprotocol 'dg-key-0123456789abcdef\\u000A' is invalid.";
+    expect(scrubSecrets(message, [secret])).toBe(
+      "Failed to construct 'WebSocket': The subprotocol '***\\u000A' is invalid.",
+    );
   });
 
   it('masks user:password credentials in a URL', () => {

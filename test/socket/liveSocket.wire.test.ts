@@ -445,4 +445,16 @@ describe('secrets', () => {
     expect(thrown).toBeInstanceOf(TypeError);
     expectNoKey(thrown, KEY);
   });
+
+  it('throws at call time, without echoing it, for a secret with a trailing newline (no header or subprotocol can carry it)', () => {
+    let thrown: unknown;
+    try {
+      liveSocket({ url: server.url, credentials: { scheme: 'bearer', secret: `${KEY}\n` } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).toMatch(/^liveSocket: credentials\.secret contains whitespace/);
+    expectNoKey(thrown, KEY);
+  });
 });
