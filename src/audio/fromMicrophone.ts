@@ -9,7 +9,7 @@ import {
   type MicrophoneFormat,
   type ResolvedMicrophoneConfig,
 } from './microphoneConfig';
-import { microphoneError, toMicrophoneError, type MicrophoneError } from './microphoneError';
+import { MicrophoneError, microphoneError, toMicrophoneError } from './microphoneError';
 import { createMicrophonePipeline } from './microphonePipeline';
 import {
   browserPlatform,
@@ -145,7 +145,9 @@ export function microphoneAudio<C extends ContextLike, S extends StreamLike>(
         if (released) return;
         graph = p.connect(ctx, granted);
       } catch (error) {
-        throw toMicrophoneError(error, 'audio-setup');
+        // Not a getUserMedia error: whatever its name (a CSP without blob: in script-src makes
+        // addModule reject with an AbortError), the worklet could not be set up.
+        throw error instanceof MicrophoneError ? error : microphoneError('audio-setup', error);
       }
       const pipeline = createMicrophonePipeline({
         inputRate: ctx.sampleRate,

@@ -244,6 +244,13 @@ test('a worklet module that fails to load errors with kind audio-setup, after th
   expect(released).toEqual({ stopped: true, disconnected: true, context: 'closed' });
 });
 
+test('a worklet module blocked by a CSP (addModule rejects with an AbortError) is audio-setup, not device-busy', async () => {
+  const blocked = domException('AbortError', 'Unable to load a worklet’s module.');
+  const fake = fakePlatform({ loadProcessor: () => Promise.reject(blocked) });
+  const { error } = await releasedAtError(fake);
+  expect(error).toEqual(expect.objectContaining({ kind: 'audio-setup', cause: blocked }));
+});
+
 test('a track that ends while streaming errors with kind ended, after everything is released', async () => {
   const fake = fakePlatform();
   const result = releasedAtError(fake);
