@@ -7,12 +7,12 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import {
   BehaviorSubject,
   Subject,
+  Subscription,
   distinctUntilChanged,
   map,
   takeUntil,
   tap,
   type Observable,
-  type Subscription,
 } from 'rxjs';
 import { ofType, transcribe, type LiveEvent, type LiveOptions, type Results } from 'deepgram-rx';
 import { TRANSCRIPTION_CONFIG } from './transcription.config';
@@ -138,14 +138,27 @@ export class TranscriptionService {
     this.transcriptSubject.next(EMPTY_TRANSCRIPT);
     this.errorSubject.next(undefined);
     this.setState('connecting');
-    const subscription = audio$
-      .pipe(takeUntil(stop$), tap({ complete: () => this.setState('stopping') }), events)
-      .subscribe({
-        next: (event) => this.onEvent(event),
-        error: (error: unknown) => this.end('failed', asError(error)),
-        complete: () => this.end('stopped'),
-      });
-    if (!subscription.closed) this.session = { subscription, stop$, finalize$ };
+    // The session is current before its audio is subscribed: what runs during subscribe (a
+    // synchronous end, a subscriber that starts again) already finds it.
+    const session: RunningSession = { subscription: new Subscription(), stop$, finalize$ };
+    this.session = session;
+    session.subscription.add(
+      audio$
+        .pipe(
+          takeUntil(stop$),
+          tap({
+            complete: () => {
+              if (this.session === session) this.setState('stopping');
+            },
+          }),
+          events,
+        )
+        .subscribe({
+          next: (event) => this.onEvent(event),
+          error: (error: unknown) => this.end(session, 'failed', asError(error)),
+          complete: () => this.end(session, 'stopped'),
+        }),
+    );
   }
 
   /**
@@ -183,10 +196,13 @@ export class TranscriptionService {
     this.eventSubject.next(event);
   }
 
-  private end(state: 'stopped' | 'failed', error?: Error): void {
+  /** `session` ended by itself; nothing to do if it was cancelled or replaced meanwhile. */
+  private end(session: RunningSession, state: 'stopped' | 'failed', error?: Error): void {
+    if (this.session !== session) return;
     this.session = undefined;
     if (error !== undefined) this.errorSubject.next(error);
-    this.setState(state);
+    // An error$ subscriber may have started a new session: its state stands.
+    if (this.session === undefined) this.setState(state);
   }
 
   private setState(state: TranscriptionState): void {

@@ -261,6 +261,44 @@ describe('TranscriptionService (Angular example) against the emulator', () => {
   });
 });
 
+describe('TranscriptionService (Angular example) started again from inside its own notifications', () => {
+  it('a session started from an error$ subscriber (a retry) is streaming, not failed, with no error', async () => {
+    const { service } = createService();
+    const broken = new Subject<Uint8Array>();
+    let retried = false;
+    const retry = service.error$.subscribe((error) => {
+      if (error === undefined || retried) return;
+      retried = true;
+      service.start(openEndedAudio(), format);
+    });
+    cleanups.push(() => retry.unsubscribe());
+    const firstOpen = within(service.events$.pipe(ofType('Open')));
+    service.start(broken, format);
+    await firstOpen;
+    const secondOpen = within(service.events$.pipe(ofType('Open')));
+    broken.error(new Error('microphone unplugged'));
+    await secondOpen;
+
+    expect([service.state(), service.error()]).toEqual(['streaming', undefined]);
+  });
+
+  it('a session started while the previous one is still being subscribed is the one that destroy cancels', async () => {
+    const { service, destroy } = createService();
+    const microphone = tracked(openEndedAudio());
+    // "When the intro clip has gone out, switch to the microphone": the clip completes synchronously.
+    const switchOver = service.state$.pipe(filter((state) => state === 'stopping')).subscribe(() => {
+      switchOver.unsubscribe();
+      service.start(microphone.audio$, format);
+    });
+    service.start(from(chunks.slice(0, 5)), format);
+    await within(service.events$.pipe(ofType('Open')));
+    expect([microphone.active(), service.state()]).toEqual([1, 'streaming']);
+
+    destroy();
+    expect([microphone.active(), service.state()]).toEqual([0, 'stopped']);
+  });
+});
+
 describe('TranscriptionService (Angular example) without a server', () => {
   it('throws invalid options from start() and stays idle', () => {
     const { service } = createService();
