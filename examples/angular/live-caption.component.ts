@@ -4,7 +4,7 @@
  * (`ngc` with `strictTemplates`, `examples/angular/tsconfig.ngc.json`, part of `npm run typecheck`),
  * and `test/e2e/angular.browser.test.ts` renders it in headless Chromium (page: `main.ts`).
  */
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { fromMicrophone } from 'deepgram-rx';
 import { TranscriptionService } from './transcription.service';
 
@@ -26,13 +26,15 @@ import { TranscriptionService } from './transcription.service';
     <button type="button" (click)="transcription.stop()" [disabled]="!busy()">Stop</button>
     <p>{{ transcription.transcript() }}</p>
     <small>{{ transcription.state() }}</small>
-    @if (transcription.error(); as error) {
+    @if (startError() ?? transcription.error(); as error) {
       <p role="alert">{{ error.message }}</p>
     }
   `,
 })
 export class LiveCaptionComponent {
   protected readonly transcription = inject(TranscriptionService);
+  /** What the last Start threw (an invalid configuration: nothing started), until the next Start. */
+  protected readonly startError = signal<Error | undefined>(undefined);
   /** True while a session runs (Start disabled, Stop enabled). */
   protected readonly busy = computed(() => {
     const state = this.transcription.state();
@@ -42,10 +44,16 @@ export class LiveCaptionComponent {
   /**
    * Transcribes the microphone. Runs in the click handler: `start()` subscribes at once, and the
    * browser lets an AudioContext made during a user gesture run. A refused permission ends the
-   * session `failed`, with the `MicrophoneError` in `error`.
+   * session `failed`, with the `MicrophoneError` in `error`. An invalid configuration (say an empty
+   * key) makes `start()` throw before anything starts: it is shown the same way.
    */
   protected start(): void {
-    const microphone = fromMicrophone({ sampleRate: 16000 });
-    this.transcription.start(microphone.audio$, microphone.format);
+    this.startError.set(undefined);
+    try {
+      const microphone = fromMicrophone({ sampleRate: 16000 });
+      this.transcription.start(microphone.audio$, microphone.format);
+    } catch (error) {
+      this.startError.set(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }

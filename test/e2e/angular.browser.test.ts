@@ -118,3 +118,16 @@ test('the page authenticates with the token subprotocol and streams 16 kHz linea
   expect(run.session.query).toMatchObject({ encoding: 'linear16', sample_rate: '16000', channels: '1' });
   expect(run.session.audioSeconds).toBeGreaterThan(10);
 });
+
+test('an invalid configuration (an empty key) is shown on the page when Start throws, and nothing starts', async () => {
+  const { emulator, server, page } = started!;
+  const sessionsBefore = emulator.sessions().length;
+  await page.goto(`${server.url}?${new URLSearchParams({ url: emulator.url, key: '' }).toString()}`);
+  await page.getByRole('button', { name: 'Start' }).click();
+  const alert = await page.waitForSelector(caption.alert, { timeout: 10_000 });
+  expect([await alert.textContent(), (await page.textContent(caption.state))?.trim()]).toEqual([
+    'transcribe: apiKey is an empty string',
+    'idle',
+  ]);
+  expect(emulator.sessions()).toHaveLength(sessionsBefore);
+});
