@@ -76,11 +76,12 @@ export class View {
   event(event: LiveEvent): void {
     switch (event.type) {
       case 'Open':
-        this.setState('open');
+        // After Stop the page stays `closing` until the session completes, whatever opens meanwhile.
+        if (this.state.dataset['state'] !== 'closing') this.setState('open');
         break;
       case 'Reconnecting':
         // The connection was lost; transcribe() retries it (on by default) and replays the audio.
-        this.setState('connecting');
+        if (this.state.dataset['state'] !== 'closing') this.setState('connecting');
         break;
       case 'KeepAlive':
         this.keepAlives.textContent = String(++this.keepAliveCount);

@@ -232,3 +232,27 @@ test('Stop closes the stream gracefully: CloseStream, then the emulator closes w
   expect(run.session.closeCode).toBe(1000);
   expect(run.session.closedBy).toBe('server');
 });
+
+test('Stop pressed before the socket opens keeps the page closing until the session has closed', async () => {
+  const { emulator, server, page } = started!;
+  const query = new URLSearchParams({ url: emulator.url, key: KEY, keepAliveMs: '300', chunkMs: '100' });
+  await page.goto(`${server.url}?${query.toString()}`);
+  await page.evaluate(() => {
+    const state = document.getElementById('state')!;
+    const seen: string[] = [];
+    (window as unknown as { states: string[] }).states = seen;
+    new MutationObserver(() => seen.push(state.dataset['state'] ?? '')).observe(state, { attributes: true });
+    // Both in one task: the socket cannot have opened in between.
+    document.getElementById('start')!.click();
+    document.getElementById('stop')!.click();
+  });
+  await page.waitForFunction(
+    () => ['closed', 'error'].includes(document.getElementById('state')?.dataset['state'] ?? ''),
+    undefined,
+    { timeout: 15_000 },
+  );
+  // The observer sees the state after each batch of changes: 'closing' (Start and Stop, one task), then
+  // whatever follows, which must not go back to 'open' (Stop would be enabled again and do nothing).
+  const states = await page.evaluate(() => (window as unknown as { states: string[] }).states);
+  expect([states[0], states.at(-1), states.includes('open')]).toEqual(['closing', 'closed', false]);
+});
