@@ -114,40 +114,28 @@ it('passes on the error of a supplier that rejects, without connecting', async (
   expect(server.connections).toHaveLength(0);
 });
 
-it('errors with a TypeError that does not echo the token when a supplier gives one with a trailing newline', async () => {
-  const server = fakeDeepgram();
-  const events$ = of(chunk(10)).pipe(
-    transcribe({
-      url: URL,
-      options: OPTIONS,
-      accessToken: () => Promise.resolve('eyJhbGciOiJIUzI1NiJ9.token\n'), // e.g. fetch(…).then((r) => r.text())
-      webSocket: server.factory,
-    }),
-  );
-  const error: unknown = await lastValueFrom(events$).catch((e: unknown) => e);
-  expect(error).toEqual(
-    new TypeError(
-      'transcribe: what the accessToken function gave contains whitespace, a control or a non-ASCII character (a trailing newline from a token endpoint?); API keys and tokens have none',
-    ),
-  );
-  expect(server.connections).toHaveLength(0);
-});
-
-it('errors with a TypeError that does not echo anything when a supplier gives an empty key', async () => {
-  const server = fakeDeepgram();
-  const events$ = of(chunk(10)).pipe(
-    transcribe({
-      url: URL,
-      options: OPTIONS,
-      apiKey: () => Promise.resolve('  '),
-      webSocket: server.factory,
-    }),
-  );
-  await expect(lastValueFrom(events$)).rejects.toThrow(
-    new TypeError('transcribe: the apiKey function gave an empty string, not a key'),
-  );
-  expect(server.connections).toHaveLength(0);
-});
+it.each([
+  [
+    'an empty key',
+    { apiKey: () => Promise.resolve('  ') },
+    'transcribe: the apiKey function gave an empty string, not a key',
+  ],
+  [
+    'a token with a trailing newline (as fetch(…).then((r) => r.text()) may give)',
+    { accessToken: () => Promise.resolve('eyJhbGciOiJIUzI1NiJ9.token\n') },
+    'transcribe: what the accessToken function gave contains whitespace, a control or a non-ASCII character (a trailing newline from a token endpoint?); API keys and tokens have none',
+  ],
+] as const)(
+  'errors with a TypeError that does not echo it, without connecting, when a supplier gives %s',
+  async (_what, credentials, message) => {
+    const server = fakeDeepgram();
+    const events$ = of(chunk(10)).pipe(
+      transcribe({ url: URL, options: OPTIONS, ...credentials, webSocket: server.factory }),
+    );
+    await expect(lastValueFrom(events$)).rejects.toThrow(new TypeError(message));
+    expect(server.connections).toHaveLength(0);
+  },
+);
 
 it('retries with backoff when the supplier fails on a reconnection attempt, reporting a network LiveError', () => {
   const scheduler = testScheduler();
