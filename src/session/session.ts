@@ -112,9 +112,12 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   /**
    * From the audio's completion until `CloseStream` goes out: `closeTimeoutMs` without a frame
    * written (a send buffer that never drains, a socket that never opens) ends the session too.
-   * Paused while a reconnection waits for its delay.
+   * Paused while a reconnection waits for its delay. A frame written only records the time: the
+   * timer, when it fires, waits again for what is left (one timer per window, not one per frame).
    */
   private drainTimer: Subscription | undefined;
+  /** When the last frame was written while `drainTimer` ran (scheduler ms). */
+  private drainProgressAt = 0;
   private requestId: string | undefined;
   /** Bytes of (post-gate) audio that entered the session: the next chunk's place. */
   private arrivedBytes = 0;
@@ -272,9 +275,16 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private armDrainWatch(): void {
     this.drainTimer = stopTimer(this.drainTimer);
     if (this.closeStreamSent || this.retryTimer !== undefined || this.subscriber.closed) return;
-    this.drainTimer = timer(this.settings.closeTimeoutMs, this.scheduler).subscribe(() => {
+    this.drainProgressAt = this.scheduler.now();
+    this.waitForDrain(this.settings.closeTimeoutMs);
+  }
+
+  private waitForDrain(delayMs: number): void {
+    this.drainTimer = timer(delayMs, this.scheduler).subscribe(() => {
       this.drainTimer = undefined;
-      this.finish(true);
+      const left = this.drainProgressAt + this.settings.closeTimeoutMs - this.scheduler.now();
+      if (left > 0) this.waitForDrain(left);
+      else this.finish(true);
     });
   }
 
@@ -361,8 +371,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** Outbox hook: a frame went to the socket. */
   written(frame: Frame, from: number): void {
-    // Progress while CloseStream waits behind other frames: the wait starts again.
-    if (this.drainTimer !== undefined) this.armDrainWatch();
+    // Progress while CloseStream waits behind other frames: the wait counts from here.
+    if (this.drainTimer !== undefined) this.drainProgressAt = this.scheduler.now();
     if (typeof frame !== 'string') {
       this.meter.audioSent(frame.byteLength);
       this.audioWritten = true;

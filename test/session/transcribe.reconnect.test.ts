@@ -319,6 +319,29 @@ it('drops the oldest audio when the outage outgrows maxBufferBytes, and names th
   expect(fills(server.connections[2])).toEqual([3, 4]);
 });
 
+it('keeps waiting for CloseStream to go out while a paced replay makes progress, longer than closeTimeoutMs', () => {
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    // The first connection drops after the audio ended (CloseStream sent, no answer); the second
+    // gets the 0.5 s replayed in real time (from 550 ms), then CloseStream, and closes at 1150.
+    server = fakeDeepgram({
+      scheduler,
+      closeStream: 'ignore',
+      onConnection: (c) => (c.index === 0 ? c.drop(450) : c.emitMetadata(600).close(1000, '', 600)),
+    });
+    const { marble, values } = audio(5, true);
+    seen = record(
+      cold(marble, values).pipe(
+        transcribeReconnecting(server, { closeTimeoutMs: 300, reconnect: { ...RECONNECT, replayRate: 1 } }),
+      ),
+    );
+  });
+  expect(server.connections[1]?.textFrames).toEqual(['{"type":"CloseStream"}']);
+  // Not ended at 850 (300 ms after the second connection opened) by the wait for CloseStream.
+  expect(seen.at(-1)).toEqual([1150, { type: 'Usage', connections: 2, audioBytes: 32000 }]);
+});
+
 it('names the audio dropped while no connection ever opened in a Gap before the final Usage', () => {
   let seen: Array<[number, unknown]> = [];
   scheduler.run(({ cold }) => {
