@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_LISTEN_URL } from '../protocol/listenUrl';
-import { MAX_TIMER_MS } from '../server/faults';
+import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import type { KeySource } from './failure';
 
 /** Where `transcribe` sends the audio. */

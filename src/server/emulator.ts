@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import { authenticate, offeredProtocols, type AuthScheme } from './auth';
 import { EmulatorConnection } from './connection';
 import { createEngine, resolveRecognizer } from './engine';
@@ -23,7 +24,6 @@ import type {
 } from './emulatorTypes';
 import {
   checkRefusal,
-  MAX_TIMER_MS,
   normalizeFaultPlan,
   type HandshakeRefusal,
   type SessionFault,

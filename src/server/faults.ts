@@ -2,10 +2,8 @@
  * Fault injection for the emulator: per-session faults (close, drop, stall, malformed frame) and
  * refused handshakes, so that client tests can exercise every failure path on real sockets.
  */
+import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import type { ListenQuery } from './query';
-
-/** Node's longest timer (2^31 − 1 ms, ~24.8 days): a longer delay fires after 1 ms instead. */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * When a session fault fires: once the session has received `afterAudioBytes` bytes of audio

@@ -2,6 +2,7 @@
  * The reconnect policy of `transcribe()` as pure functions: which failures are worth another
  * connection, and how long to wait before it (exponential backoff with jitter).
  */
+import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import { isRetryable, LiveError } from '../socket/liveError';
 
 /** The resolved `reconnect` settings of a session (see `TranscribeReconnect`). */
@@ -67,7 +68,8 @@ export function retryDecision(error: unknown, net0001Retried: boolean): RetryDec
 /**
  * The delay before retry number `attempt` (1-based): `initialDelayMs × 2^(attempt−1)`, at most
  * `maxDelayMs`, minus up to `jitter` of it at random, and never less than `minDelayMs`
- * (a `Retry-After`). Rounded to whole ms.
+ * (a `Retry-After`). Rounded to whole ms, and at most {@link MAX_TIMER_MS}: a server's
+ * `Retry-After` beyond a timer's range would otherwise fire after 1 ms.
  */
 export function backoffDelay(
   attempt: number,
@@ -77,7 +79,7 @@ export function backoffDelay(
 ): number {
   const base = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   const jittered = base * (1 - settings.jitter * random());
-  return Math.round(Math.max(minDelayMs, jittered));
+  return Math.min(MAX_TIMER_MS, Math.round(Math.max(minDelayMs, jittered)));
 }
 
 /** The error reported for a connection that stopped answering (half-open). */

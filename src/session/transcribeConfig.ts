@@ -5,6 +5,7 @@
 import { asyncScheduler, interval, isObservable, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
+import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
 import { nativeWebSocket } from '../socket/nativeWebSocket';
@@ -70,9 +71,12 @@ export interface TranscribeKeepAlive {
 export interface TranscribeReconnect {
   /** Retries after a failure, counted since the last healthy connection; an integer >= 0. Default 5. */
   maxAttempts?: number;
-  /** Delay before the first retry (ms, >= 0); doubles with each retry. Default 500. */
+  /** Delay before the first retry (ms, >= 0, at most 2^31 − 1); doubles with each retry. Default 500. */
   initialDelayMs?: number;
-  /** Longest delay between retries (ms, >= 0; a `Retry-After` may ask for longer). Default 10000. */
+  /**
+   * Longest delay between retries (ms, >= 0, at most 2^31 − 1; a `Retry-After` may ask for longer).
+   * Default 10000.
+   */
   maxDelayMs?: number;
   /** Most audio kept for replay after a reconnect (ms of audio, >= 0). Default 20000. */
   replayMs?: number;
@@ -83,11 +87,15 @@ export interface TranscribeReconnect {
   replayRate?: number;
   /** Fraction (0–1) of each backoff delay that is random. Default 0.3. */
   jitter?: number;
-  /** A connection open this long (ms, > 0) is healthy: the retry count starts again. Default 5000. */
+  /**
+   * A connection open this long (ms, > 0, at most 2^31 − 1) is healthy: the retry count starts again.
+   * Default 5000.
+   */
   healthyAfterMs?: number;
   /**
-   * Half-open detection, when `options.interim_results` is true: audio sent for this long (ms, > 0)
-   * without any message from the server means the connection is dead; it is replaced. Default 10000.
+   * Half-open detection, when `options.interim_results` is true: audio sent for this long (ms, > 0,
+   * at most 2^31 − 1) without any message from the server means the connection is dead; it is
+   * replaced. Default 10000.
    */
   serverSilenceMs?: number;
 }
@@ -108,7 +116,10 @@ export interface TranscribeBackpressure {
    * many bytes. Finite, >= 0. Default 262144 (256 KiB).
    */
   highWaterBytes?: number;
-  /** How often `bufferedAmount` is checked while frames wait on an open socket (ms, finite, > 0). Default 50. */
+  /**
+   * How often `bufferedAmount` is checked while frames wait on an open socket (ms, > 0, at most
+   * 2^31 − 1). Default 50.
+   */
   pollMs?: number;
 }
 
@@ -138,7 +149,7 @@ export type TranscribeGate = Omit<GateSilenceConfig, 'encoding' | 'sample_rate' 
  * ```
  */
 export interface TranscribeMeter {
-  /** A snapshot every this many ms on the scheduler, from subscription to the end (finite, > 0). */
+  /** A snapshot every this many ms on the scheduler, from subscription to the end (> 0, at most 2^31 − 1). */
   everyMs?: number;
   /** A snapshot at every emission (errors of this Observable error the session; its completion is ignored). */
   request$?: Observable<unknown>;
@@ -178,7 +189,7 @@ export interface TranscribeConfig {
    * After `CloseStream` is sent, how long (ms) to wait for the final results, the `Metadata` and the
    * server's close before closing the socket and completing anyway. Also the longest wait, after
    * the audio completed, with no frame written while `CloseStream` cannot go out yet (not counting
-   * reconnection delays). Finite, > 0. Default 10000.
+   * reconnection delays). > 0 and at most 2^31 − 1 (the longest timer). Default 10000.
    */
   closeTimeoutMs?: number;
   /** The transport: default the platform's `WebSocket` (browsers, Node >= 22); in Node 20 pass `nodeWebSocket()` from `deepgram-rx/node`. */
@@ -282,8 +293,12 @@ function checkNumber(
   return value;
 }
 
-const finitePositive = (n: number): boolean => Number.isFinite(n) && n > 0;
 const finiteNonNegative = (n: number): boolean => Number.isFinite(n) && n >= 0;
+/** A timer's delay: a longer one than {@link MAX_TIMER_MS} would fire after 1 ms. */
+const timerDelay = (n: number): boolean => n > 0 && n <= MAX_TIMER_MS;
+const timerDelayOrZero = (n: number): boolean => n >= 0 && n <= MAX_TIMER_MS;
+const TIMER_DELAY = `> 0 and at most ${MAX_TIMER_MS} (the longest timer)`;
+const TIMER_DELAY_OR_ZERO = `>= 0 and at most ${MAX_TIMER_MS} (the longest timer)`;
 
 function keepAliveOf(keepAlive: TranscribeConfig['keepAlive']): KeepAliveDelays | undefined {
   if (keepAlive === false) return undefined;
@@ -314,11 +329,11 @@ function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings |
       checkNumber(
         'reconnect.initialDelayMs',
         reconnect.initialDelayMs,
-        finiteNonNegative,
-        'finite and >= 0',
+        timerDelayOrZero,
+        TIMER_DELAY_OR_ZERO,
       ) ?? DEFAULT_INITIAL_DELAY_MS,
     maxDelayMs:
-      checkNumber('reconnect.maxDelayMs', reconnect.maxDelayMs, finiteNonNegative, 'finite and >= 0') ??
+      checkNumber('reconnect.maxDelayMs', reconnect.maxDelayMs, timerDelayOrZero, TIMER_DELAY_OR_ZERO) ??
       DEFAULT_MAX_DELAY_MS,
     replayMs:
       checkNumber('reconnect.replayMs', reconnect.replayMs, finiteNonNegative, 'finite and >= 0') ??
@@ -334,10 +349,10 @@ function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings |
       checkNumber('reconnect.jitter', reconnect.jitter, (n) => n >= 0 && n <= 1, 'between 0 and 1') ??
       DEFAULT_JITTER,
     healthyAfterMs:
-      checkNumber('reconnect.healthyAfterMs', reconnect.healthyAfterMs, finitePositive, 'finite and > 0') ??
+      checkNumber('reconnect.healthyAfterMs', reconnect.healthyAfterMs, timerDelay, TIMER_DELAY) ??
       DEFAULT_HEALTHY_AFTER_MS,
     serverSilenceMs:
-      checkNumber('reconnect.serverSilenceMs', reconnect.serverSilenceMs, finitePositive, 'finite and > 0') ??
+      checkNumber('reconnect.serverSilenceMs', reconnect.serverSilenceMs, timerDelay, TIMER_DELAY) ??
       DEFAULT_SERVER_SILENCE_MS,
   };
 }
@@ -384,7 +399,7 @@ function meterOf(
       `transcribe: meter must be an object ({ everyMs, request$ }), got ${describe(meter)}`,
     );
   }
-  const everyMs = checkNumber('meter.everyMs', meter.everyMs, finitePositive, 'finite and > 0');
+  const everyMs = checkNumber('meter.everyMs', meter.everyMs, timerDelay, TIMER_DELAY);
   if (meter.request$ !== undefined && !isObservable(meter.request$)) {
     throw new TypeError(`transcribe: meter.request$ must be an Observable, got ${describe(meter.request$)}`);
   }
@@ -414,8 +429,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
   const url = asWebSocketUrl(listenUrl(options, config.url ?? DEFAULT_LISTEN_URL));
   const scheduler = config.scheduler ?? asyncScheduler;
   const closeTimeoutMs =
-    checkNumber('closeTimeoutMs', config.closeTimeoutMs, finitePositive, 'finite and > 0') ??
-    DEFAULT_CLOSE_TIMEOUT_MS;
+    checkNumber('closeTimeoutMs', config.closeTimeoutMs, timerDelay, TIMER_DELAY) ?? DEFAULT_CLOSE_TIMEOUT_MS;
   const bytesPerSecond = bytesPerSecondOf(options);
   const maxBufferBytes =
     checkNumber('maxBufferBytes', config.maxBufferBytes, (n) => n > 0, '> 0 (Infinity for no bound)') ??
@@ -432,8 +446,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
       'finite and >= 0',
     ) ?? DEFAULT_HIGH_WATER_BYTES;
   const drainPollMs =
-    checkNumber('backpressure.pollMs', backpressure.pollMs, finitePositive, 'finite and > 0') ??
-    DEFAULT_DRAIN_POLL_MS;
+    checkNumber('backpressure.pollMs', backpressure.pollMs, timerDelay, TIMER_DELAY) ?? DEFAULT_DRAIN_POLL_MS;
   if (config.webSocket !== undefined && typeof config.webSocket !== 'function') {
     throw new TypeError(
       `transcribe: webSocket must be a WebSocketFactory function, got ${describe(config.webSocket)}`,

@@ -4,6 +4,7 @@
  * Node only: exported from `deepgram-rx/node`.
  */
 import WebSocket, { type ClientOptions } from 'ws';
+import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import { DEFAULT_MAX_ERROR_BODY, NodeWebSocketAdapter } from './nodeWebSocketAdapter';
 import { authorizationHeader, authSubprotocols, type WebSocketFactory } from './webSocketLike';
 
@@ -16,18 +17,29 @@ export interface NodeWebSocketOptions {
   readonly auth?: 'header' | 'subprotocol';
   /** Extra request headers, e.g. `User-Agent`. An `Authorization` header here is replaced by the credentials'. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Abort a handshake that takes longer than this (ms); default: no limit of our own. */
+  /** Abort a handshake that takes longer than this (ms, > 0, at most 2^31 − 1); default: no limit of our own. */
   readonly handshakeTimeoutMs?: number;
   /** The most bytes of a refusal's body to read for its `err_code` (default 16384). */
   readonly maxErrorBodyBytes?: number;
   /**
    * Half-open detection: once open, send a WebSocket ping every `heartbeatMs`; a ping still
    * unanswered when the next one is due terminates the socket (the client sees 1006, which
-   * `transcribe`'s `reconnect` retries). Finite and > 0. Default: off.
+   * `transcribe`'s `reconnect` retries). > 0 and at most 2^31 − 1. Default: off.
    */
   readonly heartbeatMs?: number;
   /** Any other `ws` client options (`agent`, `family`, `perMessageDeflate` (default false), …). */
   readonly wsOptions?: Omit<ClientOptions, 'headers' | 'handshakeTimeout' | 'protocol'>;
+}
+
+/** A delay option: undefined, or > 0 and at most {@link MAX_TIMER_MS} (a longer timer fires after 1 ms). */
+function checkDelay(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS)) {
+    throw new RangeError(
+      `nodeWebSocket: ${name} must be > 0 and at most ${MAX_TIMER_MS} (the longest timer), got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 /** Pings `socket` every `intervalMs` once open; terminates it when a ping went unanswered. */
@@ -82,10 +94,8 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
  */
 export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFactory {
   const maxBody = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
-  const heartbeatMs = options.heartbeatMs;
-  if (heartbeatMs !== undefined && !(Number.isFinite(heartbeatMs) && heartbeatMs > 0)) {
-    throw new RangeError(`nodeWebSocket: heartbeatMs must be finite and > 0, got ${String(heartbeatMs)}`);
-  }
+  const heartbeatMs = checkDelay('heartbeatMs', options.heartbeatMs);
+  const handshakeTimeoutMs = checkDelay('handshakeTimeoutMs', options.handshakeTimeoutMs);
   const useHeader = (options.auth ?? 'header') === 'header';
   return ({ url, credentials }) => {
     const headers: Record<string, string> = {};
@@ -99,7 +109,7 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
       perMessageDeflate: false,
       ...options.wsOptions,
       headers,
-      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
+      ...(handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: handshakeTimeoutMs }),
     };
     const socket = new WebSocket(url, protocols, clientOptions);
     const adapter = new NodeWebSocketAdapter(socket, maxBody);

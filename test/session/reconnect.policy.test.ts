@@ -27,6 +27,10 @@ it('never waits less than a Retry-After', () => {
   expect(backoffDelay(1, settings, 2000)).toBe(2000);
 });
 
+it('waits at most the longest timer, whatever the Retry-After (a longer timer would fire after 1 ms)', () => {
+  expect(backoffDelay(1, settings, 30 * 24 * 3600 * 1000)).toBe(2 ** 31 - 1);
+});
+
 it.each([
   ['a dropped connection (1006)', error({ closeCode: 1006 })],
   ['a refused connection', error({ message: 'could not connect' })],

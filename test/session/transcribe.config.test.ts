@@ -45,10 +45,48 @@ it('throws a TypeError for a keepAlive that is neither an object nor false', () 
   expect(call({ keepAlive: true as unknown as false })).toThrow(TypeError);
 });
 
-it.each([0, -1, Number.NaN, Infinity])('throws a RangeError for closeTimeoutMs %p', (closeTimeoutMs) => {
-  expect(call({ closeTimeoutMs })).toThrow(
-    new RangeError(`transcribe: closeTimeoutMs must be finite and > 0, got ${closeTimeoutMs}`),
-  );
+it.each([0, -1, Number.NaN, Infinity, 2 ** 31])(
+  'throws a RangeError for closeTimeoutMs %p',
+  (closeTimeoutMs) => {
+    expect(call({ closeTimeoutMs })).toThrow(
+      new RangeError(
+        `transcribe: closeTimeoutMs must be > 0 and at most 2147483647 (the longest timer), got ${closeTimeoutMs}`,
+      ),
+    );
+  },
+);
+
+// A JavaScript timer longer than 2^31 − 1 ms fires after 1 ms: a healthyAfterMs meant as "never"
+// would reset the retry count at once, a closeTimeoutMs meant as "very long" would end the session.
+it.each<[string, TranscribeConfig]>([
+  ['closeTimeoutMs', { closeTimeoutMs: 2 ** 31 }],
+  ['reconnect.initialDelayMs', { reconnect: { initialDelayMs: 2 ** 31 } }],
+  ['reconnect.maxDelayMs', { reconnect: { maxDelayMs: Number.MAX_SAFE_INTEGER } }],
+  ['reconnect.healthyAfterMs', { reconnect: { healthyAfterMs: 2 ** 31 } }],
+  ['reconnect.serverSilenceMs', { reconnect: { serverSilenceMs: 2 ** 32 } }],
+  ['backpressure.pollMs', { backpressure: { pollMs: 2 ** 31 } }],
+  ['meter.everyMs', { meter: { everyMs: 2 ** 31 } }],
+])('throws a RangeError for a %s longer than the longest timer', (name, config) => {
+  expect(call(config)).toThrow(RangeError);
+  expect(call(config)).toThrow(`transcribe: ${name} must be `);
+  expect(call(config)).toThrow('at most 2147483647 (the longest timer), got ');
+});
+
+it('accepts every delay up to the longest timer', () => {
+  const longest = 2 ** 31 - 1;
+  expect(
+    call({
+      closeTimeoutMs: longest,
+      reconnect: {
+        initialDelayMs: longest,
+        maxDelayMs: longest,
+        healthyAfterMs: longest,
+        serverSilenceMs: longest,
+      },
+      backpressure: { pollMs: longest },
+      meter: { everyMs: longest },
+    }),
+  ).not.toThrow();
 });
 
 it('defaults closeTimeoutMs to 10000', () => {

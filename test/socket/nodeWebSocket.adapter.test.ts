@@ -344,3 +344,24 @@ describe('listen(handler)', () => {
     expect([handler.calls, socket.listening]).toEqual([['open'], false]);
   });
 });
+
+// A timer longer than 2^31 − 1 ms fires after 1 ms: a heartbeat would terminate every socket at
+// once; a handshake timeout would abort every handshake.
+it.each<[keyof NodeWebSocketOptions, number]>([
+  ['heartbeatMs', 2 ** 31],
+  ['heartbeatMs', Number.NaN],
+  ['handshakeTimeoutMs', 2 ** 31],
+  ['handshakeTimeoutMs', 0],
+  ['handshakeTimeoutMs', -5],
+  ['handshakeTimeoutMs', Infinity],
+])('refuses %s %p when it is called', (name, value) => {
+  expect(() => nodeWebSocket({ [name]: value })).toThrow(
+    new RangeError(
+      `nodeWebSocket: ${name} must be > 0 and at most 2147483647 (the longest timer), got ${value}`,
+    ),
+  );
+});
+
+it('accepts delays up to the longest timer', () => {
+  expect(() => nodeWebSocket({ heartbeatMs: 2 ** 31 - 1, handshakeTimeoutMs: 2 ** 31 - 1 })).not.toThrow();
+});
