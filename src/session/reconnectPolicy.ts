@@ -4,6 +4,7 @@
  */
 import { MAX_TIMER_MS } from '../protocol/timerLimit';
 import { isRetryable, LiveError } from '../socket/liveError';
+import { endpointOf } from '../socket/redact';
 
 /** The resolved `reconnect` settings of a session (see `TranscribeReconnect`). */
 export interface ReconnectSettings {
@@ -90,6 +91,16 @@ export function halfOpenError(silentMs: number, requestId: string | undefined): 
       `no message from the server for ${silentMs} ms while it owed results for the audio sent ` +
       `(interim results were asked for): the connection is treated as half-open (dead)`,
     ...(requestId === undefined ? {} : { requestId }),
+  });
+}
+
+/** The error of a connection attempt that did not open within `openTimeoutMs` (credentials included). */
+export function openTimeoutError(openTimeoutMs: number, url: string): LiveError {
+  return new LiveError({
+    kind: 'network',
+    message:
+      `the connection to ${endpointOf(url)} did not open within ${openTimeoutMs} ms (openTimeoutMs): ` +
+      `the attempt was abandoned`,
   });
 }
 

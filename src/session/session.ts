@@ -28,6 +28,7 @@ import {
   containerCannotResumeError,
   halfOpenError,
   keepAliveStarvedError,
+  openTimeoutError,
   retryDecision,
   type ReconnectSettings,
 } from './reconnectPolicy';
@@ -136,6 +137,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private connectionSentBytes = 0;
   private serverHeardTo = 0;
   private retryTimer: Subscription | undefined;
+  /** The current attempt's `openTimeoutMs`, from its start until it opens or is lost. */
+  private openTimer: Subscription | undefined;
   /** With the replay ring: where the audio written so far ends (s, session timeline). */
   private writtenTo = 0;
   /**
@@ -298,6 +301,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.healthTimer = stopTimer(this.healthTimer);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.retryTimer = stopTimer(this.retryTimer);
+    this.openTimer = stopTimer(this.openTimer);
   }
 
   private flushGap(): void {
@@ -430,6 +434,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** Connection handler: the socket opened; the outbox writes to it from now on (queued frames first). */
   socketOpened(event: SocketOpenEvent, socket: LiveConnection): void {
+    this.openTimer = stopTimer(this.openTimer);
     const requestId = event.requestId;
     this.requestId = requestId;
     this.connectionOpen = true;
@@ -521,6 +526,11 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     const { url, webSocket, credentials } = this.settings;
     const socket = new LiveConnection(url, webSocket, this);
     this.current = socket;
+    const openTimeoutMs = this.settings.openTimeoutMs;
+    this.openTimer = timer(openTimeoutMs, this.scheduler).subscribe(() => {
+      this.openTimer = undefined;
+      if (this.current === socket) this.connectionLost(openTimeoutError(openTimeoutMs, url));
+    });
     // The supplier is called for every attempt, sync or async; what it throws or rejects with ends
     // the attempt like a failed connection (connectionLost).
     let supplied: ReturnType<NonNullable<typeof credentials>>;
@@ -553,6 +563,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.closeTimer = stopTimer(this.closeTimer);
     this.drainTimer = stopTimer(this.drainTimer);
+    this.openTimer = stopTimer(this.openTimer);
     lost?.close();
     this.outbox.detach();
     const reconnect = this.reconnect;

@@ -192,6 +192,14 @@ export interface TranscribeConfig {
    * reconnection delays). > 0 and at most 2^31 − 1 (the longest timer). Default 10000.
    */
   closeTimeoutMs?: number;
+  /**
+   * How long (ms) one connection attempt may take to open, from its start (a credentials function's
+   * time included) to the WebSocket's `open`. A longer one is abandoned as a `network` LiveError:
+   * retried under `reconnect`, the session's error without it. This bounds a host that accepts the
+   * TCP connection but never answers the upgrade, which no transport times out by default.
+   * > 0 and at most 2^31 − 1 (the longest timer). Default 10000.
+   */
+  openTimeoutMs?: number;
   /** The transport: default the platform's `WebSocket` (browsers, Node >= 22); in Node 20 pass `nodeWebSocket()` from `deepgram-rx/node`. */
   webSocket?: WebSocketFactory;
   /** Scheduler of every timer and clock (KeepAlive, close timeout, polling, usage). Default `asyncScheduler`. */
@@ -234,6 +242,8 @@ const SAMPLE_BYTES: Readonly<Partial<Record<string, number>>> = {
 
 /** Default `closeTimeoutMs`. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10000;
+/** Default `openTimeoutMs`. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 10000;
 /** The least default `maxBufferBytes`. */
 export const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Seconds of audio the default `maxBufferBytes` holds at least (when the format is known). */
@@ -252,6 +262,7 @@ export interface SessionSettings {
   /** The KeepAlive schedule (as `withKeepAlive`'s); undefined when `keepAlive: false`. */
   readonly keepAlive: KeepAliveDelays | undefined;
   readonly closeTimeoutMs: number;
+  readonly openTimeoutMs: number;
   /** The transport: `config.webSocket`, or {@link nativeWebSocket} (resolved once per `transcribe` call). */
   readonly webSocket: WebSocketFactory;
   readonly scheduler: SchedulerLike;
@@ -430,6 +441,8 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
   const scheduler = config.scheduler ?? asyncScheduler;
   const closeTimeoutMs =
     checkNumber('closeTimeoutMs', config.closeTimeoutMs, timerDelay, TIMER_DELAY) ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const openTimeoutMs =
+    checkNumber('openTimeoutMs', config.openTimeoutMs, timerDelay, TIMER_DELAY) ?? DEFAULT_OPEN_TIMEOUT_MS;
   const bytesPerSecond = bytesPerSecondOf(options);
   const maxBufferBytes =
     checkNumber('maxBufferBytes', config.maxBufferBytes, (n) => n > 0, '> 0 (Infinity for no bound)') ??
@@ -461,6 +474,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     credentials: credentialsOf(config),
     keepAlive: keepAliveOf(config.keepAlive),
     closeTimeoutMs,
+    openTimeoutMs,
     webSocket: config.webSocket ?? nativeWebSocket(),
     scheduler,
     finalize$: config.finalize$,

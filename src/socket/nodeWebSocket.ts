@@ -17,7 +17,10 @@ export interface NodeWebSocketOptions {
   readonly auth?: 'header' | 'subprotocol';
   /** Extra request headers, e.g. `User-Agent`. An `Authorization` header here is replaced by the credentials'. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Abort a handshake that takes longer than this (ms, > 0, at most 2^31 − 1); default: no limit of our own. */
+  /**
+   * Abort a handshake that takes longer than this (ms, > 0, at most 2^31 − 1); default: no limit of
+   * the transport's own (`transcribe`'s `openTimeoutMs` bounds every connection attempt).
+   */
   readonly handshakeTimeoutMs?: number;
   /** The most bytes of a refusal's body to read for its `err_code` (default 16384). */
   readonly maxErrorBodyBytes?: number;

@@ -3,7 +3,7 @@
  * and the API key never showing in any event, message, stack or URL.
  */
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { concat, interval, map, NEVER, of, take } from 'rxjs';
 import { LiveError } from '../../src/socket/liveError';
 import { transcribe, type TranscribeConfig } from '../../src/session/transcribe';
@@ -122,6 +122,35 @@ it('errors with a network LiveError when nothing listens on the port', async () 
   expect(error).toMatchObject({ kind: 'network', closeCode: 1006 });
   expect(error.message).toContain(`could not connect to ws://127.0.0.1:${port}/v1/listen`);
   expect(result.events).toEqual([]);
+});
+
+it('abandons a connection whose host accepts TCP but never answers the upgrade, after openTimeoutMs', async () => {
+  // A host that reads the upgrade request and says nothing: neither ws nor browsers time this out.
+  const server = createServer((socket) => {
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  try {
+    const started = Date.now();
+    const { result, error } = await failing({ url: `ws://127.0.0.1:${port}/v1/listen`, openTimeoutMs: 300 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(error.kind).toBe('network');
+    expect(error.closeCode).toBeUndefined();
+    expect(error.message).toBe(
+      `the connection to ws://127.0.0.1:${port}/v1/listen did not open within 300 ms (openTimeoutMs): the attempt was abandoned`,
+    );
+    expect(result.events).toEqual([]);
+    // The client let go of the socket: the host sees it end.
+    const [socket] = await accepted;
+    if (!socket.destroyed) await once(socket, 'close');
+    expect(socket.destroyed).toBe(true);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
 
 it('never shows the key of a successful session either, in events or in the request URL', async () => {

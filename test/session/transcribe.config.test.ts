@@ -60,6 +60,7 @@ it.each([0, -1, Number.NaN, Infinity, 2 ** 31])(
 // would reset the retry count at once, a closeTimeoutMs meant as "very long" would end the session.
 it.each<[string, TranscribeConfig]>([
   ['closeTimeoutMs', { closeTimeoutMs: 2 ** 31 }],
+  ['openTimeoutMs', { openTimeoutMs: 2 ** 31 }],
   ['reconnect.initialDelayMs', { reconnect: { initialDelayMs: 2 ** 31 } }],
   ['reconnect.maxDelayMs', { reconnect: { maxDelayMs: Number.MAX_SAFE_INTEGER } }],
   ['reconnect.healthyAfterMs', { reconnect: { healthyAfterMs: 2 ** 31 } }],
@@ -77,6 +78,7 @@ it('accepts every delay up to the longest timer', () => {
   expect(
     call({
       closeTimeoutMs: longest,
+      openTimeoutMs: longest,
       reconnect: {
         initialDelayMs: longest,
         maxDelayMs: longest,
@@ -91,6 +93,19 @@ it('accepts every delay up to the longest timer', () => {
 
 it('defaults closeTimeoutMs to 10000', () => {
   expect(resolveTranscribeConfig({}).closeTimeoutMs).toBe(10000);
+});
+
+it.each([0, -1, Number.NaN, Infinity])('throws a RangeError for openTimeoutMs %p', (openTimeoutMs) => {
+  expect(call({ openTimeoutMs })).toThrow(
+    new RangeError(
+      `transcribe: openTimeoutMs must be > 0 and at most 2147483647 (the longest timer), got ${openTimeoutMs}`,
+    ),
+  );
+});
+
+it('defaults openTimeoutMs to 10000', () => {
+  expect(resolveTranscribeConfig({}).openTimeoutMs).toBe(10000);
+  expect(resolveTranscribeConfig({ openTimeoutMs: 2500 }).openTimeoutMs).toBe(2500);
 });
 
 it('throws a RangeError for a maxBufferBytes that is not > 0 and for bad backpressure settings', () => {

@@ -3,7 +3,7 @@
  * the stream with a LiveError of the right kind. One connection (`reconnect: false`): what the
  * default reconnection retries is in transcribe.reconnect.test.ts.
  */
-import { NEVER } from 'rxjs';
+import { catchError, NEVER, of } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { LiveError } from '../../src/socket/liveError';
 import { transcribe } from '../../src/session/transcribe';
@@ -99,6 +99,46 @@ it('errors with a network LiveError when the connection drops', () => {
       o: OPEN,
       e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: 1006, status: undefined },
     });
+  });
+});
+
+it('errors with a network LiveError, and closes the socket, when the connection does not open within openTimeoutMs (default 10000)', () => {
+  let server!: FakeDeepgram;
+  scheduler.run(({ expectObservable }) => {
+    server = fakeDeepgram({ scheduler, openDelayMs: false });
+    const events = NEVER.pipe(
+      once(server),
+      catchError((error: unknown) => of(error)),
+    );
+    expectObservable(events, '^ 20000ms !').toBe('10000ms (e|)', {
+      e: expect.objectContaining({
+        name: 'LiveError',
+        kind: 'network',
+        message:
+          'the connection to wss://fake.test/v1/listen did not open within 10000 ms (openTimeoutMs): the attempt was abandoned',
+      }),
+    });
+  });
+  expect(server.connections[0]!.closed).toMatchObject({ by: 'client', time: 10000 });
+});
+
+it('counts the time a credentials function takes toward openTimeoutMs', () => {
+  scheduler.run(({ expectObservable }) => {
+    const server = fakeDeepgram({ scheduler });
+    const events = NEVER.pipe(
+      once(server, { apiKey: () => new Promise<string>(() => {}), openTimeoutMs: 2500 }),
+    );
+    expectObservable(summarised(events), '^ 20000ms !').toBe('2500ms (e|)', {
+      e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: undefined, status: undefined },
+    });
+  });
+});
+
+it('keeps a connection that opens just within openTimeoutMs', () => {
+  scheduler.run(({ expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, openDelayMs: 9999 });
+    const events = NEVER.pipe(once(server, { keepAlive: false }));
+    expectObservable(summarised(events), '^ 30000ms !').toBe('9999ms o', { o: OPEN });
   });
 });
 

@@ -124,6 +124,29 @@ it('waits for the Retry-After of a 429 before the next attempt', () => {
   });
 });
 
+it('abandons an attempt that does not open within openTimeoutMs and sends the waiting audio on the next one', () => {
+  let server!: FakeDeepgram;
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      openDelayMs: false,
+      onConnection: (c) => {
+        if (c.index > 0) c.open(10);
+      },
+    });
+    const { marble, values } = audio(2);
+    seen = record(cold(marble, values).pipe(transcribeReconnecting(server, { openTimeoutMs: 1000 })));
+  });
+  expect(seen).toEqual([
+    [1000, reconnecting(1, 100, 'network')],
+    [1110, { type: 'Open', attempt: 2 }],
+  ]);
+  expect(server.connections[0]!.closed).toMatchObject({ by: 'client', time: 1000 });
+  expect(server.connections[0]!.sent).toEqual([]);
+  expect(fills(server.connections[1])).toEqual([1, 2]);
+});
+
 it('does not retry a 401', () => {
   let server!: FakeDeepgram;
   scheduler.run(({ expectObservable }) => {
