@@ -3,11 +3,17 @@
  * removes what a replay repeats. Pure: no timers, no sockets.
  */
 import { ConnectionClock } from './timelineClock';
-import { rebaseMessage, rebaseMessageInPlace } from './timelineRebase';
+import { isResults, rebaseMessage, rebaseMessageInPlace } from './timelineRebase';
 import { RepeatFilter } from './timelineRepeats';
 import type { TimeBias, Timeline, TimelineOptions } from './timelineTypes';
 
 const DEFAULT_REPEAT_TOLERANCE_SECONDS = 0.02;
+/**
+ * How far back (seconds on the connection's clock) from the start of the latest final Results the
+ * mapping is kept. Deepgram reports on recent audio only: a final's words start at or after the
+ * previous final's end, and UtteranceEnd and SpeechStarted refer to the latest words.
+ */
+const MAPPING_KEPT_SECONDS = 60;
 
 function repeatTolerance(value: number | undefined): number {
   if (value === undefined) return DEFAULT_REPEAT_TOLERANCE_SECONDS;
@@ -76,11 +82,20 @@ class SessionTimeline implements Timeline {
   }
 
   rebase<M extends { type: string }>(message: M): M {
+    this.forgetOldRuns(message);
     return rebaseMessage(message, this.clock);
   }
 
   rebaseOwned<M extends { type: string }>(message: M): M {
+    this.forgetOldRuns(message);
     return rebaseMessageInPlace(message, this.clock);
+  }
+
+  /** A final Results moves the horizon before which the mapping is no longer needed. */
+  private forgetOldRuns(message: { type: string }): void {
+    if (isResults(message) && message.is_final === true) {
+      this.clock.forgetBefore(message.start - MAPPING_KEPT_SECONDS);
+    }
   }
 
   dedupe<M extends { type: string }>(message: M): M | undefined {

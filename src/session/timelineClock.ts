@@ -37,6 +37,12 @@ function checkSeconds(name: string, value: number): void {
 
 const NO_RUNS: readonly Run[] = Object.freeze([]);
 
+/**
+ * Runs that can be forgotten are dropped only once this many can go at once: one array copy per
+ * batch, not one per final result.
+ */
+const FORGET_BATCH = 32;
+
 /** The runs sent on one connection, and the mapping from its clock to the original audio. */
 export class ConnectionClock {
   // Created with its first run (a first push onto an empty array reserves 17 slots); until then
@@ -68,6 +74,19 @@ export class ConnectionClock {
     } else {
       (this.runs as Run[]).push({ connectionStart: last.connectionStart + last.seconds, from, seconds });
     }
+  }
+
+  /**
+   * Forgets the runs that end before connection time `t` (the last run is always kept), once at
+   * least {@link FORGET_BATCH} of them can go. A time before the oldest run kept then maps to that
+   * run's start. Without this a gated session held one run per dropped gap for its whole life.
+   */
+  forgetBefore(t: number): void {
+    const runs = this.runs;
+    const last = runs.length - 1;
+    let count = 0;
+    while (count < last && runs[count]!.connectionStart + runs[count]!.seconds < t) count++;
+    if (count >= FORGET_BATCH) this.runs = runs.slice(count);
   }
 
   /** Original position of connection time `t`; see `Timeline.toOriginal`. */

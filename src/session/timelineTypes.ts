@@ -54,7 +54,10 @@ export interface Timeline {
    * dropped gap: see {@link TimeBias}. Times within float32 rounding of a boundary count as on
    * it. Times past the audio sent so far extrapolate from the last run (the server rounds its
    * times); before any audio was sent on the connection, times are offset from where the
-   * previous connection's audio ended (0 on the first connection).
+   * previous connection's audio ended (0 on the first connection). The mapping is kept from 60 s
+   * (connection clock) before the start of the latest final Results passed to `rebase` or
+   * `rebaseOwned`: a time before the oldest stretch kept maps to that stretch's start, so a long
+   * gated session holds a bounded mapping. Deepgram reports on recent audio only.
    */
   toOriginal(connectionSeconds: number, bias?: TimeBias): number;
   /**

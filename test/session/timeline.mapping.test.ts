@@ -1,4 +1,5 @@
 import { createTimeline } from '../../src/session/timeline';
+import { results, word } from './timelineSupport';
 
 describe('Timeline.toOriginal', () => {
   test('maps times identically on one connection that sent all the audio', () => {
@@ -118,5 +119,41 @@ describe('Timeline.toOriginal', () => {
     timeline.connectionOpened();
     expect(() => timeline.sent(0, -1)).toThrow(RangeError);
     expect(() => timeline.sent(Number.NaN, 1)).toThrow(/from must be a finite number/);
+  });
+});
+
+describe('Timeline: a long gated session', () => {
+  /** `count` stretches of 1 s of original audio, each after a 1 s gap: connection second k + f is original 2k + f. */
+  function gated(count: number): ReturnType<typeof createTimeline> {
+    const timeline = createTimeline();
+    timeline.connectionOpened();
+    for (let k = 0; k < count; k++) timeline.sent(2 * k, 1);
+    return timeline;
+  }
+
+  test('forgets the mapping more than 60 s before the latest final Results, and maps recent times as before', () => {
+    const timeline = gated(600);
+    const reference = gated(600);
+    const before = [540.5, 580.25, 599.75].map((t) => reference.toOriginal(t));
+    // A final at connection second 590: the mapping before second 530 may go.
+    timeline.rebase(results({ start: 590, duration: 1, words: [word('late', 590.2, 590.6)] }));
+    expect([540.5, 580.25, 599.75].map((t) => timeline.toOriginal(t))).toEqual(before);
+    expect(before).toEqual([1080.5, 1160.25, 1198.75]);
+    // Second 100.5 was original 200.5; it was forgotten and maps to the oldest stretch kept.
+    expect(reference.toOriginal(100.5)).toBe(200.5);
+    expect(timeline.toOriginal(100.5)).toBe(2 * 529);
+  });
+
+  test('keeps the mapping while no final Results came, and after interim ones', () => {
+    const timeline = gated(600);
+    timeline.rebase({ ...results({ start: 590, duration: 1 }), is_final: false });
+    expect(timeline.toOriginal(100.5)).toBe(200.5);
+  });
+
+  test('keeps a mapping whose old part is shorter than a batch', () => {
+    const timeline = gated(80);
+    timeline.rebase(results({ start: 79, duration: 1 }));
+    // 18 stretches end before second 19: fewer than the 32 dropped at once.
+    expect(timeline.toOriginal(0.5)).toBe(0.5);
   });
 });
