@@ -182,13 +182,24 @@ test('an onGate callback that throws errors the stream with what it threw', () =
 });
 
 test('every subscription has its own gate state', () => {
-  const gated$ = from(chunk(concat([quiet(1), loud(0.3), quiet(1)]), 0.05 * BPS)).pipe(gateSilence(format));
-  const first: Uint8Array[] = [];
-  const second: Uint8Array[] = [];
-  gated$.subscribe((c) => first.push(c));
-  gated$.subscribe((c) => second.push(c));
+  // The spans show a shared gate even where the chunks do not: a second subscription to a gate
+  // left in silence would report its first span on the first subscription's timeline.
+  const spans: GatedSpan[][] = [];
+  const gated$ = from(chunk(concat([quiet(1), loud(0.3), quiet(1), loud(0.3)]), 0.05 * BPS)).pipe(
+    gateSilence({ ...format, onGate: (span) => spans[spans.length - 1]!.push(span) }),
+  );
+  const subscribe = (): Uint8Array[] => {
+    spans.push([]);
+    const chunks: Uint8Array[] = [];
+    gated$.subscribe((c) => chunks.push(c));
+    return chunks;
+  };
+  const first = subscribe();
+  const second = subscribe();
   expect(second).toEqual(first);
   expect(first.length).toBeGreaterThan(0);
+  expect(spans[1]).toEqual(spans[0]);
+  expect(spans[0]![0]).toMatchObject({ from: 0, sentBefore: 0 });
 });
 
 test('7-byte chunks of stereo audio are gated in whole sample frames, so the output stays aligned', () => {

@@ -240,7 +240,7 @@ describe('Timeline rebase + dedupe under gating and reconnects', () => {
     );
   });
 
-  test('delivers finals that tile the original timeline without overlap', () => {
+  test('delivers finals that never overlap on the original timeline', () => {
     fc.assert(
       fc.property(fc.gen(), (g) => {
         const { finals } = run(g, generateScenario(g));
