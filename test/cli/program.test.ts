@@ -57,6 +57,14 @@ describe('parseCommandLine: transcribe', () => {
       parseCommandLine(['transcribe', 'a.wav', '--url', 'ws://127.0.0.1:9/v1/listen'], {}),
     );
     expect(args.target).toEqual({ kind: 'url', url: 'ws://127.0.0.1:9/v1/listen' });
+    const withKey = transcribeArgs(
+      parseCommandLine(['transcribe', 'a.wav', '--url', 'ws://127.0.0.1:9/v1/listen', '--api-key', 'k'], {
+        DEEPGRAM_API_KEY: 'env-key',
+      }),
+    );
+    expect(withKey.target).toEqual({ kind: 'url', url: 'ws://127.0.0.1:9/v1/listen' });
+    expect(withKey.apiKey).toBe('k');
+    expect(withKey.keySource).toBe('flag');
   });
 
   test('--url without a path gets /v1/listen', () => {

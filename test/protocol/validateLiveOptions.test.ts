@@ -83,9 +83,29 @@ describe('validateLiveOptions', () => {
   });
 
   describe('encoding, sample_rate and channels', () => {
+    // Deepgram's encodings, written out (protocol.md §1.3): a list taken from the module under test
+    // would shrink with it unnoticed.
+    const DOCUMENTED_ENCODINGS = [
+      'linear16',
+      'linear32',
+      'flac',
+      'alaw',
+      'mulaw',
+      'amr-nb',
+      'amr-wb',
+      'opus',
+      'ogg-opus',
+      'speex',
+      'g729',
+    ] as const;
+
     it('accepts every documented encoding with a sample rate', () => {
-      for (const encoding of ENCODINGS)
+      for (const encoding of DOCUMENTED_ENCODINGS)
         expect(() => validateLiveOptions({ encoding, sample_rate: 8000 })).not.toThrow();
+    });
+
+    it('exports the documented encodings as ENCODINGS', () => {
+      expect(ENCODINGS).toEqual(DOCUMENTED_ENCODINGS);
     });
 
     it('rejects an encoding that is not in the enumeration', () => {

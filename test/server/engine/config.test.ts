@@ -18,6 +18,10 @@ describe('model identity', () => {
     expect(a.info).toMatchObject({ name: 'medical-nova-3', arch: 'nova-3' });
     expect(a.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a.uuid).not.toBe(emulatedModel('nova-3').uuid);
+    // Derived from the name: a fixed value, and another name gets another id.
+    expect(a.uuid).toBe('0474d286-e92b-4c2f-a5aa-5867405584c1');
+    expect(emulatedModel('my-custom-model').uuid).not.toBe(a.uuid);
+    expect(emulatedModel('nova-2-finance').uuid).not.toBe(a.uuid);
   });
 });
 
