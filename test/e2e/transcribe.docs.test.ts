@@ -1,6 +1,6 @@
 /**
  * The emulator example of docs/testing.md, verbatim except for the imports (the docs import from
- * 'deepgram-rx' and 'deepgram-rx/node'). Keep the two in sync.
+ * 'deepgram-rx' and 'deepgram-rx/node'). test/docs.testing.test.ts checks that the two agree.
  */
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { startEmulator, type Emulator } from '../../src/server';
