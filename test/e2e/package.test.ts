@@ -60,18 +60,31 @@ test('the tarball ships dist and no sources or tests', () => {
   expect(files).not.toContain('test');
 });
 
-test.each(entryPoints)('%s loads with require() and import with the same export names', (entry) => {
-  const viaRequire = node([
-    '-e',
-    `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(entry)})).sort()))`,
-  ]);
-  const viaImport = node([
-    '--input-type=module',
-    '-e',
-    `const m = await import(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
-  ]);
-  expect(JSON.parse(viaImport)).toEqual(JSON.parse(viaRequire));
-});
+/** The source module of each entry point: its runtime exports are what the package must export. */
+const SOURCES: Record<(typeof entryPoints)[number], string> = {
+  'deepgram-rx': '../../src/index',
+  'deepgram-rx/node': '../../src/node',
+  'deepgram-rx/testing': '../../src/testing',
+};
+
+test.each(entryPoints)(
+  '%s loads with require() and import with the export names of its source',
+  async (entry) => {
+    const viaRequire = node([
+      '-e',
+      `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(entry)})).sort()))`,
+    ]);
+    const viaImport = node([
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
+    ]);
+    const source = Object.keys((await import(SOURCES[entry])) as object).sort();
+    expect(source.length).toBeGreaterThan(0);
+    expect(JSON.parse(viaRequire)).toEqual(source);
+    expect(JSON.parse(viaImport)).toEqual(source);
+  },
+);
 
 test('the main entry point works from ESM: KEEP_ALIVE and a decoder are usable', () => {
   const out = node([
