@@ -50,7 +50,7 @@ describe('tallyEvent', () => {
     expect([open, open].reduce(tallyEvent, EMPTY_TALLY).opens).toBe(2);
   });
 
-  test('only final results with words count as finals', () => {
+  test('only final results with a non-empty transcript count as finals', () => {
     const events: LiveEvent[] = [results('a'), results('', {}), results('b', { isFinal: false })];
     expect(events.reduce(tallyEvent, EMPTY_TALLY).finals).toBe(1);
   });
