@@ -34,6 +34,14 @@ export interface NodeWebSocketOptions {
   readonly wsOptions?: Omit<ClientOptions, 'headers' | 'handshakeTimeout' | 'protocol'>;
 }
 
+/**
+ * How long a close that the client starts waits for the server's close frame before the TCP
+ * connection is dropped (`ws`'s `closeTimeout`, 30 s by default). The session closes a connection
+ * itself mostly when it gave up on the server (half-open, `closeTimeoutMs`, unsubscribe), and a
+ * live server answers in a round trip.
+ */
+const CLOSE_HANDSHAKE_MS = 2000;
+
 /** A delay option: undefined, or > 0 and at most {@link MAX_TIMER_MS} (a longer timer fires after 1 ms). */
 function checkDelay(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -79,6 +87,10 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
  * successful one only the status and `dg-request-id` are kept, which give the `open` event its
  * `requestId`.
  *
+ * A close that the client starts waits at most 2 s for the server's close frame, then drops the
+ * TCP connection (`ws` alone waits 30 s): a dead server does not keep a socket and a timer alive
+ * after the session gave up on it.
+ *
  * Each socket it makes is a {@link NodeWebSocketAdapter} (a small `WebSocketLike` over the `ws`
  * socket, with shared listeners rather than `ws`'s per-listener wrappers); its readonly `ws` field
  * is the underlying `ws` socket.
@@ -108,8 +120,10 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
     }
     if (credentials !== undefined && useHeader) headers['Authorization'] = authorizationHeader(credentials);
     const protocols = credentials !== undefined && !useHeader ? authSubprotocols(credentials) : undefined;
-    const clientOptions: ClientOptions = {
+    // `closeTimeout` (ws 8.23) is not in @types/ws yet.
+    const clientOptions: ClientOptions & { closeTimeout?: number } = {
       perMessageDeflate: false,
+      closeTimeout: CLOSE_HANDSHAKE_MS,
       ...options.wsOptions,
       headers,
       ...(handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: handshakeTimeoutMs }),

@@ -365,3 +365,17 @@ it.each<[keyof NodeWebSocketOptions, number]>([
 it('accepts delays up to the longest timer', () => {
   expect(() => nodeWebSocket({ heartbeatMs: 2 ** 31 - 1, handshakeTimeoutMs: 2 ** 31 - 1 })).not.toThrow();
 });
+
+describe('closing', () => {
+  it('drops the connection when the server does not answer a close within 2 s (ws alone waits 30 s)', async () => {
+    const socket = await opened();
+    // A dead server: it reads nothing more, so the close frame is never answered.
+    (await server.peer(0)).socket.pause();
+    const closed = next(socket, 'close');
+    socket.close(1000);
+    const started = Date.now();
+    const event = await closed;
+    expect(event).toMatchObject({ code: 1006, wasClean: false });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  }, 10000);
+});
