@@ -400,8 +400,22 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
         this.finish(true),
       );
     } else if (this.ring !== undefined && frame.startsWith(FINALIZE_PREFIX)) {
-      (this.sentFinalizes ??= []).push({ frame, at: this.writtenTo });
+      this.recordFinalize(frame);
     }
+  }
+
+  /**
+   * Keeps a written Finalize for a replay, once per frame and position: the same Finalize again
+   * with no audio in between asks for nothing more, and a pause in which the server says nothing
+   * (nothing trims the list) would otherwise hold one entry per Finalize sent.
+   */
+  private recordFinalize(frame: string): void {
+    const at = this.writtenTo;
+    const finalizes = (this.sentFinalizes ??= []);
+    for (let i = finalizes.length - 1; i >= 0 && finalizes[i]!.at === at; i--) {
+      if (finalizes[i]!.frame === frame) return;
+    }
+    finalizes.push({ frame, at });
   }
 
   /** Outbox hook: an audio frame dropped from the outage buffer; its span will never be transcribed. */

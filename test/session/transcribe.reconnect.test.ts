@@ -487,6 +487,19 @@ it('sends a Finalize again in its place among the replayed audio, unless the aud
   expect(frames(server.connections[1])).toEqual([2, FINALIZE, 3, 4, 5]);
 });
 
+it('replays one Finalize per channel and position, however often it was sent there', () => {
+  // Three Finalizes of every channel and two of channel 0, all after chunk 2 (at 150–190 ms).
+  const server = fiveChunksThroughADrop((cold) => ({
+    finalize$: cold('150ms x 9ms y 9ms x 9ms y 9ms x', { x: undefined, y: 0 }),
+  }));
+  const frames = (connection: FakeConnection | undefined): unknown[] =>
+    (connection?.sent ?? []).map((frame) => (typeof frame.data === 'string' ? frame.data : frame.data[0]));
+  const ALL = '{"type":"Finalize"}';
+  const FIRST = '{"type":"Finalize","channel":0}';
+  expect(frames(server.connections[0])).toEqual([1, 2, ALL, FIRST, ALL, FIRST, ALL, 3]);
+  expect(frames(server.connections[1])).toEqual([2, ALL, FIRST, 3, 4, 5]);
+});
+
 it('sends CloseStream again after the replay when the drop came after the audio ended', () => {
   let server!: FakeDeepgram;
   let seen: Array<[number, unknown]> = [];
