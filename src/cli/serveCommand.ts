@@ -48,7 +48,12 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
     auth: args.apiKey !== undefined,
     idleTimeoutMs: args.idleTimeoutMs,
   }).forEach(print);
-  const onClose = (session: EmulatorSession): void => print(formatSessionLine(session));
+  const running = emulator;
+  const onClose = (session: EmulatorSession): void => {
+    print(formatSessionLine(session));
+    // serve reads no record back: without this a long-running server keeps one per connection.
+    running.clearRecords();
+  };
   emulator.events.on('close', onClose);
 
   await new Promise<void>((resolve) => {
