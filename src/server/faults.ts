@@ -33,7 +33,9 @@ export interface DropFault extends FaultTrigger {
 
 /**
  * Stop answering: a half-open connection. The TCP connection stays open, nothing more is read or
- * sent, no close frame (not even in answer to the client's), and no inactivity timeout.
+ * sent, no close frame (not even in answer to the client's), and no inactivity timeout. Like a
+ * dead server it does not notice the client leaving: the session stays open until
+ * `emulator.close()`.
  */
 export interface StallFault extends FaultTrigger {
   readonly kind: 'stall';
