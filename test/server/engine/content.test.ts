@@ -209,3 +209,44 @@ describe('contentRecognizer arguments', () => {
     expect(() => contentAudioFromWav(new Uint8Array(64), 'x.wav')).toThrow(/x\.wav: not a RIFF/);
   });
 });
+
+describe('contentRecognizer on a long session', () => {
+  // The sample five times over (~190 s), asked window after window as the engine does.
+  const loops = 5;
+  const looped = concat(...Array.from({ length: loops }, () => sample.data));
+
+  /** Channel 0's words; with `laggingChannel`, channel 1 asks once at the start and never again. */
+  function listen(laggingChannel = false): {
+    session: ReturnType<typeof resolveRecognizer>;
+    heard: ScriptWord[];
+  } {
+    const session = resolveRecognizer(sampleRecognizer, {});
+    if (laggingChannel) session.wordsBetween(0, 1e-6, 1);
+    const heard: ScriptWord[] = [];
+    let asked = 0;
+    for (let at = 0; at < looped.length; at += 3200) {
+      session.observe!(looped.subarray(at, at + 3200), at / 32000);
+      const to = session.settledSeconds!();
+      if (to > asked) heard.push(...session.wordsBetween(asked, to));
+      asked = Math.max(asked, to);
+    }
+    return { session, heard };
+  }
+
+  test('forgets the words more than 60 s before the latest question, which nobody asks about again', () => {
+    const { session, heard } = listen();
+    expect(heard.filter((w) => w.start < 38)).toHaveLength(sampleScript.words.length);
+    // Asked again (the engine never does), the first pass is gone; the last minute is not.
+    expect(session.wordsBetween(0, 38)).toEqual([]);
+    const lastMinute = heard.filter((w) => w.start >= 140);
+    expect(lastMinute.length).toBeGreaterThan(0);
+    expect(session.wordsBetween(140, Infinity)).toEqual(lastMinute);
+  });
+
+  test('keeps the words a lagging channel has not asked about, and answers as before', () => {
+    const { session, heard } = listen(true);
+    expect(session.wordsBetween(0, 38, 1)).toEqual(heard.filter((w) => w.start < 38));
+    expect(listen().heard).toEqual(heard);
+    expect(heard.length).toBeGreaterThan(4 * sampleScript.words.length);
+  });
+});
