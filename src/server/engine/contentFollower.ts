@@ -105,13 +105,18 @@ export class ContentFollower implements Recognizer {
 
   settledSeconds(): number {
     const pos = this.pos;
-    let settled = Math.min(pos, Math.max(this.floor, pos - this.lookback));
+    let settled = Math.max(0, Math.min(pos, Math.max(this.floor, pos - this.lookback))) / this.rate;
     const { startFrames } = this.script;
     for (const c of this.candidates) {
       const start = startFrames[c.next];
-      if (start !== undefined && start < pos + c.delta) settled = Math.min(settled, start - c.delta);
+      if (start !== undefined && start < pos + c.delta) {
+        // Not past that word, counted both by its first frame and by the start decide() gives it:
+        // the script's time, rounded, can fall a fraction of a frame before the frame's time, and
+        // a window asked up to the frame would then hold the word before it was decided.
+        settled = Math.min(settled, (start - c.delta) / this.rate, this.wordStart(c.next, c.delta));
+      }
     }
-    return Math.max(0, settled) / this.rate;
+    return Math.max(0, settled);
   }
 
   flush(): void {
@@ -288,11 +293,16 @@ export class ContentFollower implements Recognizer {
   }
 
   /** Reports word `i` of the script, heard with the file's frame r + delta at received frame r. */
+  /** Where word `i` of the script starts on the received clock (seconds) in a run at `delta`. */
+  private wordStart(i: number, delta: number): number {
+    return round6(this.script.words[i]!.start - delta / this.rate);
+  }
+
   private decide(i: number, delta: number): void {
     if (this.script.startFrames[i]! - delta < this.reportedUntil) return;
     const w = this.script.words[i]!;
     const shift = -delta / this.rate;
-    const start = round6(w.start + shift);
+    const start = this.wordStart(i, delta);
     const word: ScriptWord = { word: w.word, start, end: round6(w.end + shift) };
     if (w.punctuated_word !== undefined) word.punctuated_word = w.punctuated_word;
     if (w.confidence !== undefined) word.confidence = w.confidence;

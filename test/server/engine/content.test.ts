@@ -243,6 +243,17 @@ describe('contentRecognizer on a long session', () => {
     expect(session.wordsBetween(140, Infinity)).toEqual(lastMinute);
   });
 
+  test('asked window after window, gives every word that a session asked once at the end gives', () => {
+    const { heard } = listen();
+    const whole = resolveRecognizer(sampleRecognizer, {});
+    for (let at = 0; at < looped.length; at += 3200)
+      whole.observe!(looped.subarray(at, at + 3200), at / 32000);
+    expect(heard).toEqual(whole.wordsBetween(0, Infinity));
+    expect(heard.map((w) => w.word)).toEqual(
+      Array.from({ length: loops }, () => sampleScript.words.map((w) => w.word)).flat(),
+    );
+  });
+
   test('keeps the words a lagging channel has not asked about, and answers as before', () => {
     const { session, heard } = listen(true);
     expect(session.wordsBetween(0, 38, 1)).toEqual(heard.filter((w) => w.start < 38));
