@@ -54,15 +54,6 @@ interface Candidate {
 
 const NO_WORDS: readonly ScriptWord[] = Object.freeze([]);
 
-/**
- * Decided words that start this long (seconds) before every channel's latest question are
- * forgotten: each channel asks consecutive windows, so none asks about them again (the margin
- * covers a channel whose first question comes late).
- */
-const FORGET_MARGIN_SECONDS = 60;
-/** Forgotten words are dropped this many or more at a time: one array copy per batch. */
-const FORGET_BATCH = 64;
-
 /** The recognizer of one session (see the file comment). */
 export class ContentFollower implements Recognizer {
   private readonly rate: number;
@@ -85,8 +76,6 @@ export class ContentFollower implements Recognizer {
   private lastFileEnd = 0;
   private readonly decided: ScriptWord[] = [];
   private readonly decidedStarts: number[] = [];
-  /** The `from` of each channel's latest question (`wordsBetween`). */
-  private readonly askedFrom: number[] = [];
 
   constructor(
     private readonly index: ContentIndex,
@@ -134,34 +123,14 @@ export class ContentFollower implements Recognizer {
     this.reportedUntil = Math.floor(this.received / this.frameBytes);
   }
 
-  wordsBetween(from: number, to: number, channel = 0): readonly ScriptWord[] {
+  wordsBetween(from: number, to: number): readonly ScriptWord[] {
     if (!(to > from)) return NO_WORDS;
     const starts = this.decidedStarts;
     let found: ScriptWord[] | undefined;
     for (let i = lowerBound(starts, from); i < starts.length && starts[i]! < to; i++) {
       (found ??= []).push(this.decided[i]!);
     }
-    this.forgetAskedWords(from, channel);
     return found ?? NO_WORDS;
-  }
-
-  /**
-   * Drops the decided words that no channel will ask about again: without this a session kept
-   * every word it recognised (~1.3 MB per hour of speech).
-   */
-  private forgetAskedWords(from: number, channel: number): void {
-    const askedFrom = this.askedFrom;
-    askedFrom[channel] = from;
-    let horizon = Infinity;
-    for (let c = 0; c < askedFrom.length; c++) {
-      const asked = askedFrom[c];
-      if (asked !== undefined && asked < horizon) horizon = asked;
-    }
-    const count = lowerBound(this.decidedStarts, horizon - FORGET_MARGIN_SECONDS);
-    if (count >= FORGET_BATCH) {
-      this.decidedStarts.splice(0, count);
-      this.decided.splice(0, count);
-    }
   }
 
   /** Follows the received frames as far as the bytes available allow. */
@@ -292,12 +261,12 @@ export class ContentFollower implements Recognizer {
     }
   }
 
-  /** Reports word `i` of the script, heard with the file's frame r + delta at received frame r. */
   /** Where word `i` of the script starts on the received clock (seconds) in a run at `delta`. */
   private wordStart(i: number, delta: number): number {
     return round6(this.script.words[i]!.start - delta / this.rate);
   }
 
+  /** Reports word `i` of the script, heard with the file's frame r + delta at received frame r. */
   private decide(i: number, delta: number): void {
     if (this.script.startFrames[i]! - delta < this.reportedUntil) return;
     const w = this.script.words[i]!;
