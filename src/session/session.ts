@@ -112,7 +112,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private closeTimer: Subscription | undefined;
   /**
    * From the audio's completion until `CloseStream` goes out: `closeTimeoutMs` without a frame
-   * written (a send buffer that never drains, a socket that never opens) ends the session too.
+   * written (a send buffer that never drains; a socket still connecting, if `closeTimeoutMs` is
+   * shorter than `openTimeoutMs`: the open timer, armed first, otherwise abandons the attempt) ends
+   * the session too.
    * Paused while a reconnection waits for its delay. A frame written only records the time: the
    * timer, when it fires, waits again for what is left (one timer per window, not one per frame).
    */

@@ -57,8 +57,10 @@ export type {
  *   results and the `Metadata` are emitted, and when the server closes (1000) a final `Usage`,
  *   then completion. If the server has not closed `closeTimeoutMs` (default 10000) after
  *   `CloseStream` went out (or, before it could go out, no frame was written for `closeTimeoutMs`
- *   after the audio completed: a socket that never opened, a send buffer that never drained), the
- *   session emits `Usage` with `closeTimedOut: true`, completes and closes the socket. The final `Usage` (`final: true`) is reconciled with the server's
+ *   after the audio completed: a send buffer that never drained, or a socket still connecting when
+ *   `closeTimeoutMs` is shorter than `openTimeoutMs`, which otherwise abandons the attempt first,
+ *   as a retried `network` LiveError), the session emits `Usage` with `closeTimedOut: true`,
+ *   completes and closes the socket. The final `Usage` (`final: true`) is reconciled with the server's
  *   `Metadata.duration` (`reconciled`, `mismatchSeconds`); with `meter` (`everyMs` or `request$`)
  *   the session also emits running `Usage` snapshots (`final: false`) on the scheduler.
  * - Errors: a failed handshake or a close other than 1000 that is not retried (see Reconnection

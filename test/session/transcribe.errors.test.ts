@@ -122,6 +122,17 @@ it('errors with a network LiveError, and closes the socket, when the connection 
   expect(server.connections[0]!.closed).toMatchObject({ by: 'client', time: 10000 });
 });
 
+it('errors on openTimeoutMs, not with closeTimedOut, when the audio ended and the socket never opens (the defaults)', () => {
+  // Both bounds are 10000 ms; the open timer, armed at the connection attempt, fires first.
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({ scheduler, openDelayMs: false });
+    const events = cold('a 9ms |', { a: A }).pipe(once(server));
+    expectObservable(summarised(events), '^ 30000ms !').toBe('10000ms (e|)', {
+      e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: undefined, status: undefined },
+    });
+  });
+});
+
 it('counts the time a credentials function takes toward openTimeoutMs', () => {
   scheduler.run(({ expectObservable }) => {
     const server = fakeDeepgram({ scheduler });
