@@ -49,12 +49,15 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
     idleTimeoutMs: args.idleTimeoutMs,
   }).forEach(print);
   const running = emulator;
+  // serve reads no record back: without this a long-running server keeps one per connection and
+  // one per handshake (refused ones included).
+  const forgetRecords = (): void => running.clearRecords();
   const onClose = (session: EmulatorSession): void => {
     print(formatSessionLine(session));
-    // serve reads no record back: without this a long-running server keeps one per connection.
-    running.clearRecords();
+    forgetRecords();
   };
   emulator.events.on('close', onClose);
+  emulator.events.on('handshake', forgetRecords);
 
   await new Promise<void>((resolve) => {
     const remove = io.onSignal(() => {
@@ -63,6 +66,7 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
     });
   });
   emulator.events.off('close', onClose);
+  emulator.events.off('handshake', forgetRecords);
   print('Stopping the emulator.');
   await emulator.close();
   return EXIT.ok;
