@@ -7,3 +7,8 @@
 
 /** 2^31 − 1 ms, ~24.8 days: a longer timer fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
+
+/** True for a number of ms a timer keeps: > 0 and at most {@link MAX_TIMER_MS} (so not NaN nor Infinity). */
+export function isTimerDelay(value: unknown): boolean {
+  return typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS;
+}

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_TIMER_MS } from '../protocol/timerLimit';
+import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { authenticate, offeredProtocols, type AuthScheme } from './auth';
 import { EmulatorConnection } from './connection';
 import { createEngine, resolveRecognizer } from './engine';
@@ -52,7 +52,7 @@ interface Accepted {
 
 function checkConfig(config: EmulatorConfig): void {
   const idle = config.idleTimeoutMs;
-  if (idle !== undefined && !(Number.isFinite(idle) && idle > 0 && idle <= MAX_TIMER_MS)) {
+  if (idle !== undefined && !isTimerDelay(idle)) {
     throw new RangeError(
       `startEmulator: idleTimeoutMs must be a number > 0 and <= ${MAX_TIMER_MS} (Node's longest timer), got ${idle}`,
     );

@@ -5,7 +5,7 @@
 import { asyncScheduler, interval, isObservable, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
-import { MAX_TIMER_MS } from '../protocol/timerLimit';
+import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
 import { nativeWebSocket } from '../socket/nativeWebSocket';
@@ -306,8 +306,8 @@ function checkNumber(
 
 const finiteNonNegative = (n: number): boolean => Number.isFinite(n) && n >= 0;
 /** A timer's delay: a longer one than {@link MAX_TIMER_MS} would fire after 1 ms. */
-const timerDelay = (n: number): boolean => n > 0 && n <= MAX_TIMER_MS;
-const timerDelayOrZero = (n: number): boolean => n >= 0 && n <= MAX_TIMER_MS;
+const timerDelay = (n: number): boolean => isTimerDelay(n);
+const timerDelayOrZero = (n: number): boolean => n === 0 || isTimerDelay(n);
 const TIMER_DELAY = `> 0 and at most ${MAX_TIMER_MS} (the longest timer)`;
 const TIMER_DELAY_OR_ZERO = `>= 0 and at most ${MAX_TIMER_MS} (the longest timer)`;
 

@@ -4,7 +4,7 @@
  * Node only: exported from `deepgram-rx/node`.
  */
 import WebSocket, { type ClientOptions } from 'ws';
-import { MAX_TIMER_MS } from '../protocol/timerLimit';
+import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { DEFAULT_MAX_ERROR_BODY, NodeWebSocketAdapter } from './nodeWebSocketAdapter';
 import { authorizationHeader, authSubprotocols, type WebSocketFactory } from './webSocketLike';
 
@@ -45,7 +45,7 @@ const CLOSE_HANDSHAKE_MS = 2000;
 /** A delay option: undefined, or > 0 and at most {@link MAX_TIMER_MS} (a longer timer fires after 1 ms). */
 function checkDelay(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS)) {
+  if (!isTimerDelay(value)) {
     throw new RangeError(
       `nodeWebSocket: ${name} must be > 0 and at most ${MAX_TIMER_MS} (the longest timer), got ${String(value)}`,
     );
