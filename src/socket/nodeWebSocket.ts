@@ -30,7 +30,26 @@ export interface NodeWebSocketOptions {
    * `transcribe`'s `reconnect` retries). > 0 and at most 2^31 − 1. Default: off.
    */
   readonly heartbeatMs?: number;
-  /** Any other `ws` client options (`agent`, `family`, `perMessageDeflate` (default false), …). */
+  /**
+   * The masking key of every frame the client sends (RFC 6455, section 5.3).
+   * - `'random'` (default): a new key per frame from a strong random source, as the RFC requires.
+   *   `ws` then copies and masks every chunk, in JavaScript unless the optional `bufferutil`
+   *   package is installed.
+   * - `'zero'`: an all-zero key. Masking with it changes no byte, so `ws` writes the chunk as it is,
+   *   without the copy and the mask: the largest per-chunk cost of a `ws` client without
+   *   `bufferutil` (docs/benchmarks.md). Servers cannot tell (zero is a key like any other), but
+   *   the key is predictable, which the RFC forbids: masking keeps whoever chooses the payload from
+   *   writing bytes that a cleartext proxy or cache on the path would read as HTTP. So `'zero'` is
+   *   for connections no cleartext intermediary reads: `wss:` (TLS) and `ws:` to a loopback host
+   *   (`localhost`, `127.0.0.0/8`, `[::1]`). A `ws:` URL to any other host fails the connection
+   *   attempt with a `protocol` LiveError before anything is sent. A proxy that decrypts TLS reads
+   *   the frames as a cleartext one would.
+   */
+  readonly frameMask?: 'random' | 'zero';
+  /**
+   * Any other `ws` client options (`agent`, `family`, `perMessageDeflate` (default false), …).
+   * A `generateMask` here cannot be combined with `frameMask`.
+   */
   readonly wsOptions?: Omit<ClientOptions, 'headers' | 'handshakeTimeout' | 'protocol'>;
 }
 
@@ -51,6 +70,20 @@ function checkDelay(name: string, value: number | undefined): number | undefined
     );
   }
   return value;
+}
+
+/** Fills `ws`'s masking-key buffer with zeros: `ws` then skips the copy and the mask of the payload. */
+function zeroMask(mask: Buffer): void {
+  mask.fill(0);
+}
+
+/** Whether `url` is TLS (`wss:`, `https:`) or goes to a loopback host: no cleartext intermediary reads its frames. */
+export function noCleartextHop(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'wss:' || protocol === 'https:') return true;
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }
 
 /** Pings `socket` every `intervalMs` once open; terminates it when a ping went unanswered. */
@@ -112,7 +145,19 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
   const heartbeatMs = checkDelay('heartbeatMs', options.heartbeatMs);
   const handshakeTimeoutMs = checkDelay('handshakeTimeoutMs', options.handshakeTimeoutMs);
   const useHeader = (options.auth ?? 'header') === 'header';
+  const frameMask = options.frameMask ?? 'random';
+  if (frameMask !== 'random' && frameMask !== 'zero') {
+    throw new RangeError(`nodeWebSocket: frameMask must be 'random' or 'zero', got ${String(frameMask)}`);
+  }
+  if (options.frameMask !== undefined && options.wsOptions?.generateMask !== undefined) {
+    throw new RangeError('nodeWebSocket: pass either frameMask or wsOptions.generateMask, not both');
+  }
   return ({ url, credentials }) => {
+    if (frameMask === 'zero' && !noCleartextHop(url)) {
+      throw new Error(
+        `frameMask 'zero' is only for wss: or loopback URLs; ${new URL(url).host} is reached over cleartext ws:`,
+      );
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       if (credentials === undefined || !useHeader || name.toLowerCase() !== 'authorization')
@@ -127,6 +172,7 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
       ...options.wsOptions,
       headers,
       ...(handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: handshakeTimeoutMs }),
+      ...(frameMask === 'zero' ? { generateMask: zeroMask } : {}),
     };
     const socket = new WebSocket(url, protocols, clientOptions);
     const adapter = new NodeWebSocketAdapter(socket, maxBody);

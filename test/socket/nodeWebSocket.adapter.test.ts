@@ -1,11 +1,14 @@
 /**
  * The sockets nodeWebSocket() makes (NodeWebSocketAdapter) against a real `ws` server on loopback:
  * the WebSocket EventTarget semantics of their events, the upgrade response they record, and what
- * they put on the wire.
+ * they put on the wire (frames and their masking keys, read from the raw bytes the server's TCP
+ * socket got), and the options nodeWebSocket() checks.
  */
+import { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { isNativeError } from 'node:util/types';
 import WebSocket from 'ws';
-import { nodeWebSocket, type NodeWebSocketOptions } from '../../src/socket/nodeWebSocket';
+import { noCleartextHop, nodeWebSocket, type NodeWebSocketOptions } from '../../src/socket/nodeWebSocket';
 import { NodeWebSocketAdapter } from '../../src/socket/nodeWebSocketAdapter';
 import {
   CLOSED,
@@ -378,4 +381,124 @@ describe('closing', () => {
     expect(event).toMatchObject({ code: 1006, wasClean: false });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   }, 10000);
+});
+
+interface WireFrame {
+  opcode: number;
+  key: Buffer;
+  /** The payload as it was on the wire, before unmasking. */
+  wire: Buffer;
+  /** The payload unmasked with `key`. */
+  payload: Buffer;
+}
+
+/** Parses the client frames (masked, payloads shorter than 65536 bytes) at the start of `bytes`. */
+function parseFrames(bytes: Buffer): WireFrame[] {
+  const frames: WireFrame[] = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const opcode = bytes[at]! & 0x0f;
+    if ((bytes[at + 1]! & 0x80) === 0) throw new Error('a client frame without the mask bit');
+    let length = bytes[at + 1]! & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at + 2);
+      header = 4;
+    } else if (length === 127) throw new Error('a frame longer than this parser reads');
+    const end = at + header + 4 + length;
+    if (end > bytes.length) break;
+    const key = bytes.subarray(at + header, at + header + 4);
+    const wire = bytes.subarray(at + header + 4, end);
+    const payload = Buffer.from(wire.map((byte, i) => byte ^ key[i % 4]!));
+    frames.push({ opcode, key: Buffer.from(key), wire: Buffer.from(wire), payload });
+    at = end;
+  }
+  return frames;
+}
+
+/** Opens a socket, sends `chunks` as binary frames, and returns the frames as the server's TCP socket got them. */
+async function sendAndCapture(options: NodeWebSocketOptions, chunks: Uint8Array[]): Promise<WireFrame[]> {
+  const socket = connect(options);
+  const peer = await server.peer(0);
+  const received: Buffer[] = [];
+  // First in line and copied: the server's receiver unmasks the socket's buffers in place.
+  peer.request.socket.prependListener('data', (data: Buffer) => received.push(Buffer.from(data)));
+  await next(socket, 'open');
+  for (const chunk of chunks) socket.send(chunk);
+  await peer.frame(chunks.length - 1);
+  return parseFrames(Buffer.concat(received));
+}
+
+const chunk = (seed: number): Uint8Array =>
+  Uint8Array.from({ length: 3200 }, (_, i) => (i * 7 + seed) & 0xff);
+
+describe("frameMask 'zero'", () => {
+  it('puts each chunk on the wire unchanged, under an all-zero masking key', async () => {
+    const chunks = [chunk(1), chunk(2)];
+    const frames = await sendAndCapture({ frameMask: 'zero' }, chunks);
+    expect(frames.map((frame) => frame.opcode)).toEqual([2, 2]);
+    expect(frames.map((frame) => [...frame.key])).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    expect(frames.map((frame) => frame.wire)).toEqual(chunks.map((c) => Buffer.from(c)));
+    expect((await server.peer(0)).frames.map((frame) => frame.data)).toEqual(
+      chunks.map((c) => Buffer.from(c)),
+    );
+  });
+
+  it('fails a ws: URL to a host that is not loopback before connecting', () => {
+    // Every name resolves to 127.0.0.1, so even a factory that did connect would stay on loopback.
+    const lookup: LookupFunction = (_hostname, _options, callback) => callback(null, '127.0.0.1', 4);
+    const url = server.url.replace('127.0.0.1', 'deepgram.test');
+    const factory = nodeWebSocket({ frameMask: 'zero', wsOptions: { agent: new Agent({ lookup }) } });
+    expect(() => factory({ url })).toThrow("frameMask 'zero' is only for wss: or loopback URLs");
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("frameMask 'random' (the default)", () => {
+  it('masks each frame with its own key, and the payload unmasks to the chunk', async () => {
+    const chunks = [chunk(4), chunk(4), chunk(4)];
+    const frames = await sendAndCapture({}, chunks);
+    const keys = frames.map((frame) => frame.key.toString('hex'));
+    expect(new Set(keys).size).toBe(3);
+    expect(keys).not.toContain('00000000');
+    expect(frames.map((frame) => frame.payload)).toEqual(chunks.map((c) => Buffer.from(c)));
+  });
+});
+
+describe('where an all-zero key is allowed', () => {
+  it.each([
+    'wss://api.deepgram.com/v1/listen',
+    'https://api.deepgram.com/v1/listen',
+    'ws://localhost:8080/v1/listen',
+    'ws://127.0.0.1:8080/v1/listen',
+    'ws://127.20.30.40/v1/listen',
+    'ws://[::1]:8080/v1/listen',
+  ])('allows %s', (url) => {
+    expect(noCleartextHop(url)).toBe(true);
+  });
+
+  it.each([
+    'ws://api.deepgram.com/v1/listen',
+    'http://api.deepgram.com/v1/listen',
+    'ws://10.0.0.1:8080/v1/listen',
+    'ws://127.0.0.1.example.com/v1/listen',
+    'ws://[::2]:8080/v1/listen',
+  ])('refuses %s', (url) => {
+    expect(noCleartextHop(url)).toBe(false);
+  });
+});
+
+describe('options', () => {
+  it('refuses a frameMask other than random or zero when called', () => {
+    expect(() => nodeWebSocket({ frameMask: 'none' as 'zero' })).toThrow(RangeError);
+  });
+
+  it('refuses frameMask together with wsOptions.generateMask when called', () => {
+    expect(() =>
+      nodeWebSocket({ frameMask: 'random', wsOptions: { generateMask: () => undefined } }),
+    ).toThrow('either frameMask or wsOptions.generateMask');
+  });
 });
