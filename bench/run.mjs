@@ -6,7 +6,7 @@
  * `<!-- /bench:NAME -->`).
  *
  *   node bench/run.mjs [operators] [session] [decode] [cost] [scale] [--quick] [--wait-idle]
- *                      [--sessions 100,500] [--runs 3] [--clients rx,raw,sdk] [--no-floor] [--retries 2]
+ *                      [--sessions 100,500] [--runs 3] [--clients rx,raw,sdk,raw-bu,sdk-bu] [--no-floor] [--retries 2]
  *
  * --docs-only: rebuild docs/benchmarks.md from bench/results/*.json without running anything.
  * --quick: small counts and N, short sessions, results in node_modules/.cache/deepgram-rx-bench/results

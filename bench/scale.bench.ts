@@ -1,11 +1,12 @@
 /**
  * Scale: N concurrent real-time sessions from one Node process against the emulator in another
  * process on loopback, for deepgram-rx (`transcribe`), a raw `ws` loop (the floor) and the official
- * `@deepgram/sdk`, plus the harness alone (timers, no sockets). Clients alternate run by run
- * (rx raw sdk, raw sdk rx, sdk rx raw); each figure is the median of the runs. Every process is
- * fresh: one emulator and one client process per run. The bundles are built by bench/run.mjs.
+ * `@deepgram/sdk`, each as its own install brings it and each of the last two also with `bufferutil`
+ * (see WITHOUT_BUFFERUTIL in scale/plan.ts), plus the harness alone (timers, no sockets). Clients
+ * rotate run by run; each figure is the median of the runs. Every process is fresh: one emulator and
+ * one client process per run. The bundles are built by bench/run.mjs.
  *
- *   node bench/run.mjs scale [--quick] [--sessions 100,500] [--runs 3] [--clients rx,raw,sdk] [--no-floor]
+ *   node bench/run.mjs scale [--quick] [--sessions 100,500] [--runs 3] [--clients rx,raw,sdk,raw-bu,sdk-bu] [--no-floor]
  *                            [--retries 2] [--profile DIR] [--heap-snapshot DIR]
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import {
   type ClientReport,
   type EmulatorReport,
   type EmulatorRequest,
+  WITHOUT_BUFFERUTIL,
 } from './scale/plan';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -32,7 +34,7 @@ const list = (name: string, fallback: string): string[] => {
 };
 const SESSIONS = list('sessions', QUICK ? '20,100' : '100,500,1000,2000').map(Number);
 const RUNS = Number(flags.get('runs') ?? (QUICK ? 1 : 3));
-const CLIENTS = list('clients', 'rx,raw,sdk') as ClientKind[];
+const CLIENTS = list('clients', 'rx,raw,sdk,raw-bu,sdk-bu') as ClientKind[];
 const WITH_FLOOR = flags.get('no-floor') !== true;
 const CLIENT_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 /** `--profile DIR`: also write a V8 CPU profile of every client process into DIR (not for timing runs). */
@@ -52,6 +54,8 @@ const MAIN: Record<ClientKind, string> = {
   rx: 'mainRx.cjs',
   raw: 'mainRaw.cjs',
   sdk: 'mainSdk.cjs',
+  'raw-bu': 'mainRaw.cjs',
+  'sdk-bu': 'mainSdk.cjs',
   floor: 'mainFloor.cjs',
 };
 
@@ -150,6 +154,7 @@ async function runOnce(kind: ClientKind, sessions: number, run: number): Promise
     const client = fork(join(OUT_DIR, MAIN[kind]), args, {
       execArgv: [...CLIENT_FLAGS, ...PROFILE_FLAGS, ...EXTRA_CLIENT_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: WITHOUT_BUFFERUTIL.has(kind) ? { ...process.env, WS_NO_BUFFER_UTIL: '1' } : process.env,
     });
     const budget = plan.staggerMs + plan.chunks * plan.chunkMs + plan.closeTimeoutMs + 30000;
     let report: ClientReport;
@@ -396,32 +401,45 @@ function tables(aggregates: Aggregate[]): Record<string, string> {
     if (ratios.length === 0) return '–';
     return `${fmt(median(ratios), 2)} (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`;
   };
+  // deepgram-rx against each alternative twice: as each one's install brings it (deepgram-rx with its
+  // optional `bufferutil`, the others without), and like for like (the others with `bufferutil` too).
   const goals = markdownTable(
     [
       'N',
       'CPU rx ÷ raw (goal ≤ 1.2)',
-      'rx ÷ raw per round: median (min–max)',
+      'per round: median (min–max)',
+      'CPU rx ÷ raw + bufferutil',
+      'per round',
       'CPU rx ÷ SDK (goal < 1)',
-      'rx ÷ SDK per round: median (min–max)',
+      'per round',
+      'CPU rx ÷ SDK + bufferutil',
+      'per round',
       'heap rx ÷ raw (goal ≤ 1.5)',
       'NET-0001 (goal 0)',
     ],
     sessionsList.map((n) => {
       const rx = find('rx', n);
       const raw = find('raw', n);
+      const rawBu = find('raw-bu', n);
       const sdk = find('sdk', n);
+      const sdkBu = find('sdk-bu', n);
       const check = (value: number, ok: boolean): string =>
         Number.isFinite(value) ? `${fmt(value, 2)} ${ok ? '✓' : '✗'}` : '–';
-      const cpuRaw = rx && raw ? rx.cpu / raw.cpu : NaN;
-      const cpuSdk = rx && sdk ? rx.cpu / sdk.cpu : NaN;
+      const ratio = (a: Aggregate | undefined, b: Aggregate | undefined): number =>
+        a && b ? a.cpu / b.cpu : NaN;
+      const plain = (value: number): string => (Number.isFinite(value) ? fmt(value, 2) : '–');
       const heap = rx && raw ? rx.heapKb / raw.heapKb : NaN;
       const net = clientRows.filter((a) => a.sessions === n).reduce((k, a) => k + a.net0001, 0);
       return [
         String(n),
-        check(cpuRaw, cpuRaw <= 1.2),
+        check(ratio(rx, raw), ratio(rx, raw) <= 1.2),
         perRound(rx, raw),
-        check(cpuSdk, cpuSdk < 1),
+        plain(ratio(rx, rawBu)),
+        perRound(rx, rawBu),
+        check(ratio(rx, sdk), ratio(rx, sdk) < 1),
         perRound(rx, sdk),
+        plain(ratio(rx, sdkBu)),
+        perRound(rx, sdkBu),
         check(heap, heap <= 1.5),
         `${net} ${net === 0 ? '✓' : '✗'}`,
       ];

@@ -3,14 +3,26 @@
  * client process and the emulator process. All times in ms.
  */
 
-export type ClientKind = 'rx' | 'raw' | 'sdk' | 'floor';
+/**
+ * The measured clients. Each runs with what installing it brings: deepgram-rx has `bufferutil` (its
+ * optional dependency; `ws` then masks frames natively), while `npm install ws` and
+ * `npm install @deepgram/sdk` bring no `bufferutil`, so `raw` and `sdk` run with `ws`'s JavaScript
+ * masking (WS_NO_BUFFER_UTIL=1). `raw-bu` and `sdk-bu` are the same two clients with `bufferutil`
+ * installed beside them: the like-for-like comparison.
+ */
+export type ClientKind = 'rx' | 'raw' | 'sdk' | 'raw-bu' | 'sdk-bu' | 'floor';
 
 export const CLIENT_NAMES: Record<ClientKind, string> = {
   rx: 'deepgram-rx transcribe',
   raw: 'raw ws loop (floor)',
   sdk: '@deepgram/sdk 5.13',
+  'raw-bu': 'raw ws loop + bufferutil',
+  'sdk-bu': '@deepgram/sdk 5.13 + bufferutil',
   floor: 'harness only (no sockets)',
 };
+
+/** The clients whose own install has no `bufferutil`: their processes run with WS_NO_BUFFER_UTIL=1. */
+export const WITHOUT_BUFFERUTIL: ReadonlySet<ClientKind> = new Set<ClientKind>(['raw', 'sdk']);
 
 export interface LoadPlan {
   /** Concurrent sessions. */
