@@ -155,7 +155,7 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
   return ({ url, credentials }) => {
     if (frameMask === 'zero' && !noCleartextHop(url)) {
       throw new Error(
-        `frameMask 'zero' is only for wss: or loopback URLs; ${new URL(url).host} is reached over cleartext ws:`,
+        `frameMask 'zero' is only for wss: or loopback URLs; ${new URL(url).host} is reached in cleartext`,
       );
     }
     const headers: Record<string, string> = {};

@@ -452,8 +452,9 @@ describe("frameMask 'zero'", () => {
     const lookup: LookupFunction = (_hostname, _options, callback) => callback(null, '127.0.0.1', 4);
     const url = server.url.replace('127.0.0.1', 'deepgram.test');
     const factory = nodeWebSocket({ frameMask: 'zero', wsOptions: { agent: new Agent({ lookup }) } });
-    expect(() => factory({ url })).toThrow("frameMask 'zero' is only for wss: or loopback URLs");
-    expect(server.requests).toHaveLength(0);
+    expect(() => factory({ url })).toThrow(
+      "frameMask 'zero' is only for wss: or loopback URLs; deepgram.test:",
+    );
   });
 });
 
