@@ -157,7 +157,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.scheduler = settings.scheduler;
     this.bytesPerSecond = settings.bytesPerSecond;
     this.startedAt = this.scheduler.now();
-    this.meter = new UsageMeter(this.startedAt, this.bytesPerSecond, settings.keepAlive?.idleMs);
+    this.meter = new UsageMeter(this.startedAt, this.bytesPerSecond);
     this.reconnect = settings.reconnect;
     const resumable = this.bytesPerSecond !== undefined;
     this.ring =
@@ -234,9 +234,13 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** KeepAlive clock: a pause reached its deadline. */
   keepAliveDue(): void {
-    // Nothing to keep alive before the socket is open. The tag dates the pause for the meter, so
-    // that a KeepAlive written late (behind backpressure) or after skipped ones still counts it whole.
-    if (this.outbox.attached) this.outbox.push(KEEP_ALIVE, this.keepAlive?.pauseStartedAt);
+    // Nothing to keep alive before the socket is open. The meter dates the pause now, from its last
+    // chunk, so that a KeepAlive written late (behind backpressure) or after skipped ones still
+    // counts it whole, and a chunk that comes while this one waits still ends it.
+    const keepAlive = this.keepAlive;
+    if (keepAlive === undefined || !this.outbox.attached) return;
+    this.meter.pauseKeptAlive(keepAlive.pauseStartedAt);
+    this.outbox.push(KEEP_ALIVE);
   }
 
   /** Audio observer: a chunk (after the gate, if any). */
@@ -392,9 +396,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       }
       if (this.reconnect !== undefined) this.armSilence();
     } else if (frame === KEEP_ALIVE) {
-      const now = this.scheduler.now();
-      this.meter.keepAliveSent(now, Number.isNaN(from) ? undefined : from);
-      this.subscriber.next({ type: 'KeepAlive', at: now - this.startedAt });
+      this.meter.keepAliveSent();
+      this.subscriber.next({ type: 'KeepAlive', at: this.scheduler.now() - this.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {
       this.closeStreamSent = true;
       this.drainTimer = stopTimer(this.drainTimer);

@@ -10,10 +10,11 @@ import type { UsageEvent } from './liveEvent';
  * session, and reconciles the client's count with Deepgram's `Metadata.duration` at the end.
  *
  * A pause runs from one audio chunk's arrival (or the start) to the next chunk's arrival (or the
- * end of the audio); it is idle, and counted in full in `idleSeconds`, when at least one KeepAlive
- * was sent during it. The clock need not be read for every chunk: when the meter knows the
- * KeepAlive operator's `idleMs`, the caller may report arrivals only while {@link inPause} is true,
- * and a pause then starts `idleMs` before its first KeepAlive (where `withKeepAlive` sends it).
+ * end of the audio); it is idle, and counted in full in `idleSeconds`, when it reached a KeepAlive
+ * deadline ({@link pauseKeptAlive}, given the pause's start). The clock need not be read for every
+ * chunk: the caller may report arrivals only while {@link inPause} is true. A KeepAlive that waits
+ * behind backpressure is counted when it is written ({@link keepAliveSent}); its pause still ends at
+ * the arrival of the chunk that ended it, even when that chunk came before the KeepAlive went out.
  *
  * Reconciliation (final `Usage` only, when the format tells the length of the audio):
  * `mismatchSeconds` = the sum of every `Metadata.duration` received − the seconds of audio sent
@@ -47,20 +48,17 @@ export class UsageMeter {
   /**
    * @param startedAt - the session's start (subscription), ms
    * @param bytesPerSecond - bytes per second of the audio format, when the format is raw and known
-   * @param keepAliveIdleMs - the KeepAlive operator's `idleMs`: its first KeepAlive of a pause comes
-   *   this long after the pause's last chunk
    */
   constructor(
     private readonly startedAt: number,
     private readonly bytesPerSecond: number | undefined,
-    private readonly keepAliveIdleMs?: number,
   ) {
     this.lastAudioAt = startedAt;
   }
 
   /**
-   * Whether a KeepAlive was sent since the last chunk: only then does the next chunk's arrival time
-   * change the counts (callers that know `keepAliveIdleMs` may skip {@link audioArrived} otherwise).
+   * Whether the running pause reached a KeepAlive deadline: only then does the next chunk's arrival
+   * time change the counts (callers may skip {@link audioArrived} otherwise).
    */
   get inPause(): boolean {
     return this.keepAliveInPause;
@@ -79,21 +77,21 @@ export class UsageMeter {
   }
 
   /**
-   * A KeepAlive was sent at `now`. The first of a pause dates the pause's start: `pauseStartedAt`
-   * (the last chunk's arrival, from the KeepAlive clock) when given, else `keepAliveIdleMs` before
-   * `now`.
+   * The running pause reached a KeepAlive deadline: it is idle from `pauseStartedAt` (its last
+   * chunk's arrival, from the KeepAlive clock; never before the last reported arrival) to the next
+   * reported arrival. Called when the KeepAlive is due, not when it is written, so that a chunk that
+   * arrives while the KeepAlive waits behind backpressure ends the pause. No effect after the end of
+   * the audio.
    */
-  keepAliveSent(now?: number, pauseStartedAt?: number): void {
-    this.keepAliveCount++;
+  pauseKeptAlive(pauseStartedAt: number): void {
     if (this.audioEnded) return;
-    if (!this.keepAliveInPause) {
-      if (pauseStartedAt !== undefined) this.lastAudioAt = Math.max(this.lastAudioAt, pauseStartedAt);
-      else if (now !== undefined && this.keepAliveIdleMs !== undefined) {
-        // The pause's last chunk came keepAliveIdleMs before its first KeepAlive (at the latest).
-        this.lastAudioAt = Math.max(this.lastAudioAt, now - this.keepAliveIdleMs);
-      }
-    }
+    if (!this.keepAliveInPause) this.lastAudioAt = Math.max(this.lastAudioAt, pauseStartedAt);
     this.keepAliveInPause = true;
+  }
+
+  /** A KeepAlive frame was written (the `keepAlives` count; {@link pauseKeptAlive} dates the pause). */
+  keepAliveSent(): void {
+    this.keepAliveCount++;
   }
 
   /** Bytes of audio were sent (one binary frame). */

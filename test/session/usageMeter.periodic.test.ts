@@ -191,6 +191,48 @@ describe('idleSeconds counts a pause with a KeepAlive in full, from its last chu
       });
     });
   });
+
+  it('up to the chunk that ended it, when that chunk came while the KeepAlive waited behind backpressure', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const server = fakeDeepgram({
+        scheduler,
+        onConnection: (c) => {
+          scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
+          scheduler.schedule(() => (c.bufferedAmount = 0), 4200);
+        },
+      });
+      // KeepAlive due at 3000, a chunk at 4000 ends the pause (0–4000), both written at 4500; the
+      // next chunk comes at 5000.
+      const events = cold('a 3999ms a 999ms (a|)', { a: chunk(10) }).pipe(
+        metered(server, { backpressure: { highWaterBytes: 1000, pollMs: 500 } }),
+        last(),
+      );
+      expectObservable(events).toBe('5000ms (u|)', {
+        u: expect.objectContaining({ type: 'Usage', keepAlives: 1, idleSeconds: 4 }),
+      });
+    });
+  });
+
+  it('once, when two KeepAlives of the pause waited behind backpressure before the chunk that ended it', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const server = fakeDeepgram({
+        scheduler,
+        onConnection: (c) => {
+          scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
+          scheduler.schedule(() => (c.bufferedAmount = 0), 7200);
+        },
+      });
+      // KeepAlives due at 3000 and 6000, a chunk at 7000 ends the pause (0–7000), all written at
+      // 7500; the next chunk comes at 9000.
+      const events = cold('a 6999ms a 1999ms (a|)', { a: chunk(10) }).pipe(
+        metered(server, { backpressure: { highWaterBytes: 1000, pollMs: 500 } }),
+        last(),
+      );
+      expectObservable(events).toBe('9000ms (u|)', {
+        u: expect.objectContaining({ type: 'Usage', keepAlives: 2, idleSeconds: 7 }),
+      });
+    });
+  });
 });
 
 it('throws at call time for an invalid meter setting', () => {

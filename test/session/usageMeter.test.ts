@@ -27,13 +27,15 @@ it('computes audioSeconds from the bytes sent and the format', () => {
   });
 });
 
-it('counts a pause in full in idleSeconds when a KeepAlive went out during it, and not otherwise', () => {
+it('counts a pause in full in idleSeconds when it reached a KeepAlive deadline, and not otherwise', () => {
   const meter = new UsageMeter(1000, 32000);
   meter.audioArrived(1000);
   meter.audioArrived(3000); // 2 s pause without KeepAlive: not idle
+  meter.pauseKeptAlive(3000);
   meter.keepAliveSent();
   meter.keepAliveSent();
   meter.audioArrived(8000); // 5 s pause with KeepAlives: idle
+  meter.pauseKeptAlive(8000);
   meter.keepAliveSent();
   meter.audioCompleted(9500); // 1.5 s trailing pause with a KeepAlive: idle
   const usage = meter.usage(12000, false);
@@ -42,30 +44,40 @@ it('counts a pause in full in idleSeconds when a KeepAlive went out during it, a
   expect(usage.wallSeconds).toBe(11);
 });
 
-it('dates a pause from idleMs before its first KeepAlive when arrivals are reported only while inPause', () => {
+it('dates a pause from the start it is given when arrivals are reported only while inPause', () => {
   // What transcribe() does to avoid a clock read per chunk: chunks at 1000 and 1100 (not reported,
-  // inPause is false), the first KeepAlive of the pause 3000 ms after the last one, the next chunk
-  // reported because inPause is true.
-  const meter = new UsageMeter(0, 32000, 3000);
+  // inPause is false), the pause's deadline with its start (1100, from the KeepAlive clock), the
+  // next chunk reported because inPause is true.
+  const meter = new UsageMeter(0, 32000);
   expect(meter.inPause).toBe(false);
-  meter.keepAliveSent(4100);
+  meter.pauseKeptAlive(1100);
   expect(meter.inPause).toBe(true);
-  meter.keepAliveSent(7100);
+  meter.pauseKeptAlive(1100); // the pause's next deadline
   meter.audioArrived(8000);
   expect(meter.inPause).toBe(false);
   expect(meter.usage(8000, false).idleSeconds).toBe(6.9);
 });
 
+it('ends a pause at the chunk that arrived before its KeepAlive was written', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.pauseKeptAlive(1000); // due at 4000, waiting behind backpressure
+  meter.audioArrived(4500); // the pause ends here
+  meter.keepAliveSent(); // written at 5000
+  meter.audioCompleted(6000);
+  expect(meter.usage(6000, false)).toMatchObject({ idleSeconds: 3.5, keepAlives: 1 });
+});
+
 it('never dates a pause before the last reported arrival', () => {
-  const meter = new UsageMeter(0, 32000, 3000);
+  const meter = new UsageMeter(0, 32000);
   meter.audioArrived(2000); // reported although not in a pause: the exact time wins
-  meter.keepAliveSent(4000); // sent sooner than idleMs after it (a custom operator, say)
+  meter.pauseKeptAlive(1000); // a start before it (a custom clock, say)
   meter.audioArrived(5000);
   expect(meter.usage(5000, false).idleSeconds).toBe(3);
 });
 
 it('counts the pause before the first chunk from the start of the session', () => {
   const meter = new UsageMeter(500, 32000);
+  meter.pauseKeptAlive(500);
   meter.keepAliveSent();
   meter.audioArrived(4500);
   expect(meter.usage(5000, false).idleSeconds).toBe(4);
@@ -74,6 +86,7 @@ it('counts the pause before the first chunk from the start of the session', () =
 it('counts a pause still running at the end up to the end', () => {
   const meter = new UsageMeter(0, 32000);
   meter.audioArrived(0);
+  meter.pauseKeptAlive(0);
   meter.keepAliveSent();
   expect(meter.usage(4200, true)).toMatchObject({ idleSeconds: 4.2, closeTimedOut: true });
 });
