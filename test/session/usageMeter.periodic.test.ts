@@ -161,6 +161,22 @@ it('reports a bill that differs from the audio sent by more than one chunk as no
 });
 
 describe('idleSeconds counts a pause with a KeepAlive in full, from its last chunk', () => {
+  /** Backpressure above 1000 buffered bytes, polled every 500 ms. */
+  const POLLED_BACKPRESSURE: Partial<TranscribeConfig> = {
+    backpressure: { highWaterBytes: 1000, pollMs: 500 },
+  };
+
+  /** A fake Deepgram whose socket holds 5000 buffered bytes from 1 ms until `drainedAt`. */
+  function backpressuredUntil(drainedAt: number): FakeDeepgram {
+    return fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
+        scheduler.schedule(() => (c.bufferedAmount = 0), drainedAt);
+      },
+    });
+  }
+
   it('when the pause’s first KeepAlive fell before the socket opened (not sent)', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const server = fakeDeepgram({ scheduler, openDelayMs: 4000 });
@@ -174,16 +190,10 @@ describe('idleSeconds counts a pause with a KeepAlive in full, from its last chu
 
   it('when the pause’s first KeepAlive waited behind backpressure', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const server = fakeDeepgram({
-        scheduler,
-        onConnection: (c) => {
-          scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
-          scheduler.schedule(() => (c.bufferedAmount = 0), 3500);
-        },
-      });
+      const server = backpressuredUntil(3500);
       // KeepAlive due at 3000, written at 3500; the pause is 0–6000.
       const events = cold('a 5999ms (a|)', { a: chunk(10) }).pipe(
-        metered(server, { backpressure: { highWaterBytes: 1000, pollMs: 500 } }),
+        metered(server, POLLED_BACKPRESSURE),
         last(),
       );
       expectObservable(events).toBe('6000ms (u|)', {
@@ -194,17 +204,11 @@ describe('idleSeconds counts a pause with a KeepAlive in full, from its last chu
 
   it('up to the chunk that ended it, when that chunk came while the KeepAlive waited behind backpressure', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const server = fakeDeepgram({
-        scheduler,
-        onConnection: (c) => {
-          scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
-          scheduler.schedule(() => (c.bufferedAmount = 0), 4200);
-        },
-      });
+      const server = backpressuredUntil(4200);
       // KeepAlive due at 3000, a chunk at 4000 ends the pause (0–4000), both written at 4500; the
       // next chunk comes at 5000.
       const events = cold('a 3999ms a 999ms (a|)', { a: chunk(10) }).pipe(
-        metered(server, { backpressure: { highWaterBytes: 1000, pollMs: 500 } }),
+        metered(server, POLLED_BACKPRESSURE),
         last(),
       );
       expectObservable(events).toBe('5000ms (u|)', {
@@ -215,17 +219,11 @@ describe('idleSeconds counts a pause with a KeepAlive in full, from its last chu
 
   it('once, when two KeepAlives of the pause waited behind backpressure before the chunk that ended it', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const server = fakeDeepgram({
-        scheduler,
-        onConnection: (c) => {
-          scheduler.schedule(() => (c.bufferedAmount = 5000), 1);
-          scheduler.schedule(() => (c.bufferedAmount = 0), 7200);
-        },
-      });
+      const server = backpressuredUntil(7200);
       // KeepAlives due at 3000 and 6000, a chunk at 7000 ends the pause (0–7000), all written at
       // 7500; the next chunk comes at 9000.
       const events = cold('a 6999ms a 1999ms (a|)', { a: chunk(10) }).pipe(
-        metered(server, { backpressure: { highWaterBytes: 1000, pollMs: 500 } }),
+        metered(server, POLLED_BACKPRESSURE),
         last(),
       );
       expectObservable(events).toBe('9000ms (u|)', {
