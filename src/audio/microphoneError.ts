@@ -1,6 +1,7 @@
 /**
  * The typed error of `fromMicrophone`, and the mapping from the browser's `DOMException`s to it.
  */
+import { brandErrorClass } from '../protocol/errorBrand';
 
 /** Why the microphone cannot be streamed. */
 export type MicrophoneErrorKind =
@@ -48,6 +49,7 @@ export class MicrophoneError extends Error {
     super(message, options);
   }
 }
+brandErrorClass(MicrophoneError, 'MicrophoneError');
 
 const KIND_BY_NAME: Readonly<Record<string, MicrophoneErrorKind>> = {
   NotAllowedError: 'permission-denied',

@@ -1,6 +1,7 @@
 /**
  * The typed error `readWav` throws (at call time) when a file cannot be streamed.
  */
+import { brandErrorClass } from '../protocol/errorBrand';
 
 /** Why a WAV file cannot be streamed. */
 export type WavFileErrorKind =
@@ -59,3 +60,4 @@ export class WavFileError extends Error {
     super(message, options);
   }
 }
+brandErrorClass(WavFileError, 'WavFileError');

@@ -2,6 +2,7 @@
  * The query parameters of a live session (protocol.md §1.3), typed, and the error thrown when
  * they are invalid. Validation is in `validateLiveOptions.ts`, the URL in `listenUrl.ts`.
  */
+import { brandErrorClass } from './errorBrand';
 
 /**
  * The `encoding` of raw (headerless) audio. Omit `encoding` for containerized audio (WAV, Ogg,
@@ -174,3 +175,4 @@ export class LiveOptionsError extends Error {
     this.option = option;
   }
 }
+brandErrorClass(LiveOptionsError, 'LiveOptionsError');

@@ -1,6 +1,7 @@
 /**
  * The error of a session whose outgoing audio piled up beyond its bound (`maxBufferBytes`).
  */
+import { brandErrorClass } from '../protocol/errorBrand';
 
 /**
  * Why the audio was waiting: the socket had not opened yet (`'open'`), or it was open but
@@ -55,3 +56,4 @@ export class AudioBufferOverflowError extends Error {
     this.waitingFor = waitingFor;
   }
 }
+brandErrorClass(AudioBufferOverflowError, 'AudioBufferOverflowError');

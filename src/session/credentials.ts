@@ -5,6 +5,7 @@
 import { unusableSecret } from '../socket/liveConnection';
 import type { LiveCredentials } from '../socket/webSocketLike';
 import type { SecretSource, TranscribeConfig } from './transcribeConfig';
+import { brandErrorClass } from '../protocol/errorBrand';
 
 /**
  * What a credential supplier threw or rejected with, marked so that the session can tell it from a
@@ -20,6 +21,7 @@ export class CredentialSupplierError extends Error {
     this.name = 'CredentialSupplierError';
   }
 }
+brandErrorClass(CredentialSupplierError, 'CredentialSupplierError');
 
 /** Never echoes the secret itself: only what kind of value it was. */
 function checkSecret(name: 'apiKey' | 'accessToken', value: unknown): SecretSource | undefined {

@@ -2,6 +2,7 @@
  * The one error type of a live session: every fatal condition (a close code, a failed handshake, a
  * dropped connection) becomes a `LiveError` whose `kind` says what to do about it.
  */
+import { brandErrorClass } from '../protocol/errorBrand';
 
 /**
  * What went wrong, coarse enough to act on:
@@ -82,6 +83,7 @@ export class LiveError extends Error {
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
   }
 }
+brandErrorClass(LiveError, 'LiveError');
 
 /**
  * True when trying again with a new connection can help: `timeout`, `network`, `rate-limit`

@@ -103,6 +103,32 @@ test('the main entry point works from CommonJS', () => {
   expect(out.trim()).toBe('{"type":"CloseStream"} {"type":"Finalize","channel":1}');
 });
 
+test('an error from the CommonJS build is instanceof the ESM build’s class, and back', () => {
+  const out = node([
+    '--input-type=module',
+    '-e',
+    [
+      "import { createRequire } from 'node:module';",
+      "import * as esm from 'deepgram-rx';",
+      "import * as esmNode from 'deepgram-rx/node';",
+      'const require = createRequire(import.meta.url);',
+      "const cjs = require('deepgram-rx');",
+      "const cjsNode = require('deepgram-rx/node');",
+      "const init = { kind: 'network', message: 'lost' };",
+      'console.log(JSON.stringify([',
+      '  esm.LiveError !== cjs.LiveError,',
+      '  new cjs.LiveError(init) instanceof esm.LiveError,',
+      '  new esm.LiveError(init) instanceof cjs.LiveError,',
+      '  esm.isRetryable(new cjs.LiveError(init)),',
+      "  new cjs.LiveOptionsError('model', 'bad') instanceof esm.LiveOptionsError,",
+      "  new cjsNode.WavFileError('not-found', 'a.wav', 'missing') instanceof esmNode.WavFileError,",
+      '  new cjs.LiveError(init) instanceof esm.LiveOptionsError,',
+      ']));',
+    ].join('\n'),
+  ]);
+  expect(JSON.parse(out)).toEqual([true, true, true, true, true, true, false]);
+});
+
 test('type declarations resolve for node16 (ESM and CJS) and bundlers', () => {
   // attw exits non-zero on any problem outside the ignored node10 resolution; execFileSync throws then.
   const out = execFileSync(
