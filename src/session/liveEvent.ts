@@ -114,8 +114,9 @@ export interface KeepAliveEvent {
  *   not counted.
  * - `idleSeconds`: pause time held open by KeepAlive instead of audio. A pause is the time between
  *   two consecutive audio chunks entering `transcribe` (the subscription counts as the first, the
- *   audio's completion as the last); it counts, in full, when a KeepAlive fell due during it (sent
- *   then, or as soon as backpressure let it out). Measured on the scheduler clock.
+ *   audio's completion as the last); it counts, in full, when a KeepAlive fell due during it while
+ *   the socket was open and was sent (then, or later when backpressure let it out). Measured on the
+ *   scheduler clock.
  * - `connections`: connections that opened.
  * - `audioBytes`: bytes of audio sent.
  * - `billedSeconds`: the sum of `Metadata.duration` received so far (what Deepgram bills); absent

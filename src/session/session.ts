@@ -236,11 +236,13 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   keepAliveDue(): void {
     // Nothing to keep alive before the socket is open. The meter dates the pause now, from its last
     // chunk, so that a KeepAlive written late (behind backpressure) or after skipped ones still
-    // counts it whole, and a chunk that comes while this one waits still ends it.
+    // counts it whole, and a chunk that comes while this one waits still ends it; the tag names the
+    // pause that the KeepAlive confirms when it is written.
     const keepAlive = this.keepAlive;
     if (keepAlive === undefined || !this.outbox.attached) return;
-    this.meter.pauseKeptAlive(keepAlive.pauseStartedAt);
-    this.outbox.push(KEEP_ALIVE);
+    const pauseStartedAt = keepAlive.pauseStartedAt;
+    this.meter.pauseKeptAlive(pauseStartedAt);
+    this.outbox.push(KEEP_ALIVE, pauseStartedAt);
   }
 
   /** Audio observer: a chunk (after the gate, if any). */
@@ -396,7 +398,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
       }
       if (this.reconnect !== undefined) this.armSilence();
     } else if (frame === KEEP_ALIVE) {
-      this.meter.keepAliveSent();
+      this.meter.keepAliveSent(from);
       this.subscriber.next({ type: 'KeepAlive', at: this.scheduler.now() - this.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {
       this.closeStreamSent = true;

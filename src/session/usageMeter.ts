@@ -10,11 +10,12 @@ import type { UsageEvent } from './liveEvent';
  * session, and reconciles the client's count with Deepgram's `Metadata.duration` at the end.
  *
  * A pause runs from one audio chunk's arrival (or the start) to the next chunk's arrival (or the
- * end of the audio); it is idle, and counted in full in `idleSeconds`, when it reached a KeepAlive
- * deadline ({@link pauseKeptAlive}, given the pause's start). The clock need not be read for every
- * chunk: the caller may report arrivals only while {@link inPause} is true. A KeepAlive that waits
- * behind backpressure is counted when it is written ({@link keepAliveSent}); its pause still ends at
- * the arrival of the chunk that ended it, even when that chunk came before the KeepAlive went out.
+ * end of the audio); it is idle, and counted in full in `idleSeconds`, when a KeepAlive fell due in
+ * it ({@link pauseKeptAlive}, given the pause's start) and was written ({@link keepAliveSent}, given
+ * the same start). The clock need not be read for every chunk: the caller may report arrivals only
+ * while {@link inPause} is true. A KeepAlive that waits behind backpressure counts its pause when it
+ * is written, and the pause still ends at the chunk that ended it, even when that chunk came first.
+ * A pause whose KeepAlives were never written is not counted.
  *
  * Reconciliation (final `Usage` only, when the format tells the length of the audio):
  * `mismatchSeconds` = the sum of every `Metadata.duration` received − the seconds of audio sent
@@ -35,7 +36,16 @@ import type { UsageEvent } from './liveEvent';
 export class UsageMeter {
   /** A number from the start (see KeepAliveClock.lastChunkAt): it holds clock readings. */
   private lastAudioAt = 0;
+  /** The running pause reached a KeepAlive deadline: it starts at {@link pauseFrom}. */
   private keepAliveInPause = false;
+  /** The running pause's start as its KeepAlives are tagged (the KeepAlive clock's last chunk). */
+  private pauseTag = 0;
+  /** Where the running pause is counted from: its tag, or the last reported arrival if later. */
+  private pauseFrom = 0;
+  /** A KeepAlive of the running pause was written. */
+  private pauseConfirmed = false;
+  /** Ended pauses whose KeepAlives still wait to be written: tag, from, end, tag, from, end, … */
+  private unconfirmed: number[] | undefined;
   private idleMs = 0;
   private audioEnded = false;
   private keepAliveCount = 0;
@@ -77,21 +87,39 @@ export class UsageMeter {
   }
 
   /**
-   * The running pause reached a KeepAlive deadline: it is idle from `pauseStartedAt` (its last
-   * chunk's arrival, from the KeepAlive clock; never before the last reported arrival) to the next
-   * reported arrival. Called when the KeepAlive is due, not when it is written, so that a chunk that
-   * arrives while the KeepAlive waits behind backpressure ends the pause. No effect after the end of
-   * the audio.
+   * A KeepAlive of the running pause fell due: the pause, from `pauseStartedAt` (its last chunk's
+   * arrival, from the KeepAlive clock; never before the last reported arrival), ends at the next
+   * reported arrival, and counts once a KeepAlive tagged with the same `pauseStartedAt` is written.
+   * Called when the KeepAlive is due, not when it is written, so that a chunk that arrives while the
+   * KeepAlive waits behind backpressure ends the pause. No effect after the end of the audio.
    */
   pauseKeptAlive(pauseStartedAt: number): void {
-    if (this.audioEnded) return;
-    if (!this.keepAliveInPause) this.lastAudioAt = Math.max(this.lastAudioAt, pauseStartedAt);
+    if (this.audioEnded || this.keepAliveInPause) return;
     this.keepAliveInPause = true;
+    this.pauseTag = pauseStartedAt;
+    this.pauseFrom = Math.max(this.lastAudioAt, pauseStartedAt);
+    this.pauseConfirmed = false;
   }
 
-  /** A KeepAlive frame was written (the `keepAlives` count; {@link pauseKeptAlive} dates the pause). */
-  keepAliveSent(): void {
+  /**
+   * A KeepAlive frame was written (the `keepAlives` count). It confirms the pause it fell due in,
+   * named by `pauseStartedAt` as given to {@link pauseKeptAlive} (default: the running pause).
+   */
+  keepAliveSent(pauseStartedAt?: number): void {
     this.keepAliveCount++;
+    if (this.keepAliveInPause && (pauseStartedAt === undefined || pauseStartedAt === this.pauseTag)) {
+      this.pauseConfirmed = true;
+      return;
+    }
+    const waiting = this.unconfirmed;
+    if (waiting === undefined || pauseStartedAt === undefined) return;
+    for (let i = 0; i < waiting.length; i += 3) {
+      if (waiting[i] === pauseStartedAt) {
+        this.idleMs += waiting[i + 2]! - waiting[i + 1]!;
+        waiting.splice(i, 3);
+        return;
+      }
+    }
   }
 
   /** Bytes of audio were sent (one binary frame). */
@@ -143,7 +171,7 @@ export class UsageMeter {
   }
 
   private counts(now: number): Omit<UsageEvent, 'final' | 'closeTimedOut'> {
-    const runningIdle = this.keepAliveInPause ? now - this.lastAudioAt : 0;
+    const runningIdle = this.keepAliveInPause && this.pauseConfirmed ? now - this.pauseFrom : 0;
     const audioSeconds = this.sentSeconds ?? this.billed ?? 0;
     return {
       type: 'Usage',
@@ -159,8 +187,10 @@ export class UsageMeter {
   }
 
   private closePause(now: number): void {
-    if (this.keepAliveInPause) this.idleMs += now - this.lastAudioAt;
+    if (!this.keepAliveInPause) return;
     this.keepAliveInPause = false;
+    if (this.pauseConfirmed) this.idleMs += now - this.pauseFrom;
+    else (this.unconfirmed ??= []).push(this.pauseTag, this.pauseFrom, now);
   }
 }
 

@@ -202,6 +202,20 @@ describe('idleSeconds counts a pause with a KeepAlive in full, from its last chu
     });
   });
 
+  it('not at all, when its KeepAlive never got past backpressure', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const server = backpressuredUntil(Infinity);
+      // KeepAlive due at 3000 and never written; the session ends on closeTimeoutMs.
+      const events = cold('a 4999ms (a|)', { a: chunk(10) }).pipe(
+        metered(server, { ...POLLED_BACKPRESSURE, closeTimeoutMs: 1000 }),
+        last(),
+      );
+      expectObservable(events).toBe('6000ms (u|)', {
+        u: expect.objectContaining({ type: 'Usage', closeTimedOut: true, keepAlives: 0, idleSeconds: 0 }),
+      });
+    });
+  });
+
   it('up to the chunk that ended it, when that chunk came while the KeepAlive waited behind backpressure', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const server = backpressuredUntil(4200);

@@ -51,8 +51,10 @@ it('dates a pause from the start it is given when arrivals are reported only whi
   const meter = new UsageMeter(0, 32000);
   expect(meter.inPause).toBe(false);
   meter.pauseKeptAlive(1100);
+  meter.keepAliveSent(1100);
   expect(meter.inPause).toBe(true);
   meter.pauseKeptAlive(1100); // the pause's next deadline
+  meter.keepAliveSent(1100);
   meter.audioArrived(8000);
   expect(meter.inPause).toBe(false);
   expect(meter.usage(8000, false).idleSeconds).toBe(6.9);
@@ -62,15 +64,39 @@ it('ends a pause at the chunk that arrived before its KeepAlive was written', ()
   const meter = new UsageMeter(0, 32000);
   meter.pauseKeptAlive(1000); // due at 4000, waiting behind backpressure
   meter.audioArrived(4500); // the pause ends here
-  meter.keepAliveSent(); // written at 5000
+  expect(meter.usage(4800, false).idleSeconds).toBe(0); // not counted before its KeepAlive is written
+  meter.keepAliveSent(1000); // written at 5000
   meter.audioCompleted(6000);
   expect(meter.usage(6000, false)).toMatchObject({ idleSeconds: 3.5, keepAlives: 1 });
+});
+
+it('does not count a pause whose KeepAlive was never written', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.pauseKeptAlive(0); // due at 3000, never leaves the queue
+  expect(meter.usage(4000, false).idleSeconds).toBe(0);
+  meter.audioArrived(5000);
+  meter.audioCompleted(5000);
+  expect(meter.usage(6000, true)).toMatchObject({ idleSeconds: 0, keepAlives: 0 });
+});
+
+it('confirms each waiting pause by the start its KeepAlive is tagged with', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.pauseKeptAlive(0); // pause A from 0, its KeepAlive waits
+  meter.audioArrived(4000); // A ends
+  meter.pauseKeptAlive(4000); // pause B from 4000, its KeepAlive waits too
+  meter.audioArrived(9000); // B ends
+  meter.keepAliveSent(0); // A's KeepAlive is written: A counts (4 s)
+  expect(meter.usage(9500, false).idleSeconds).toBe(4);
+  meter.keepAliveSent(0); // a second KeepAlive of A: counted as a frame only
+  meter.keepAliveSent(4000); // B's: B counts (5 s)
+  expect(meter.usage(10000, false)).toMatchObject({ idleSeconds: 9, keepAlives: 3 });
 });
 
 it('never dates a pause before the last reported arrival', () => {
   const meter = new UsageMeter(0, 32000);
   meter.audioArrived(2000); // reported although not in a pause: the exact time wins
   meter.pauseKeptAlive(1000); // a start before it (a custom clock, say)
+  meter.keepAliveSent(1000);
   meter.audioArrived(5000);
   expect(meter.usage(5000, false).idleSeconds).toBe(3);
 });
