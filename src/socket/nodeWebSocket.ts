@@ -42,8 +42,9 @@ export interface NodeWebSocketOptions {
    *   writing bytes that a cleartext proxy or cache on the path would read as HTTP. So `'zero'` is
    *   for connections no cleartext intermediary reads: `wss:` (TLS) and `ws:` to a loopback host
    *   (`localhost`, `127.0.0.0/8`, `[::1]`). A `ws:` URL to any other host fails the connection
-   *   attempt with a `protocol` LiveError before anything is sent. A proxy that decrypts TLS reads
-   *   the frames as a cleartext one would.
+   *   attempt with a `protocol` LiveError before anything is sent, and `wsOptions.followRedirects`
+   *   is refused with it (a redirect could lead elsewhere). A proxy that decrypts TLS reads the
+   *   frames as a cleartext one would.
    */
   readonly frameMask?: 'random' | 'zero';
   /**
@@ -151,6 +152,10 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
   }
   if (options.frameMask !== undefined && options.wsOptions?.generateMask !== undefined) {
     throw new RangeError('nodeWebSocket: pass either frameMask or wsOptions.generateMask, not both');
+  }
+  // The URL is checked once, and a redirect could lead the socket to a cleartext host.
+  if (frameMask === 'zero' && options.wsOptions?.followRedirects === true) {
+    throw new RangeError("nodeWebSocket: frameMask 'zero' cannot be combined with wsOptions.followRedirects");
   }
   return ({ url, credentials }) => {
     if (frameMask === 'zero' && !noCleartextHop(url)) {

@@ -497,6 +497,13 @@ describe('options', () => {
     expect(() => nodeWebSocket({ frameMask: 'none' as 'zero' })).toThrow(RangeError);
   });
 
+  it("refuses frameMask 'zero' together with wsOptions.followRedirects when called", () => {
+    expect(() => nodeWebSocket({ frameMask: 'zero', wsOptions: { followRedirects: true } })).toThrow(
+      "frameMask 'zero' cannot be combined with wsOptions.followRedirects",
+    );
+    expect(() => nodeWebSocket({ frameMask: 'random', wsOptions: { followRedirects: true } })).not.toThrow();
+  });
+
   it('refuses frameMask together with wsOptions.generateMask when called', () => {
     expect(() =>
       nodeWebSocket({ frameMask: 'random', wsOptions: { generateMask: () => undefined } }),
