@@ -208,6 +208,32 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
     expect(emulator.sessions()[0]?.audioBytes).toBe(32000);
   });
 
+  test('a server that stalls after the audio (no Metadata, no close) is exit 5 once closeTimeoutMs (10 s) has passed', async () => {
+    const file = join(work, 'tone-1s-stall.wav');
+    writeWav(file, [{ tone: 1 }]);
+    // Silent after the last audio byte: it never answers CloseStream, as a dead server would not.
+    const emulator = await startEmulator({ faults: { kind: 'stall', afterAudioBytes: 32000 } });
+    emulators.push(emulator);
+    const started = Date.now();
+    const run = await runCli([
+      'transcribe',
+      file,
+      '--fast',
+      '--no-gate',
+      '--no-reconnect',
+      '--url',
+      emulator.url,
+    ]);
+    expect([run.code, lines(run.stderr)]).toEqual([
+      5,
+      [
+        'deepgram-rx: the server did not finish in time after the end of the audio (no Metadata, no close: a stalled connection?): the transcript may be incomplete',
+      ],
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+    expect(emulator.sessions()[0]?.audioBytes).toBe(32000);
+  }, 40_000);
+
   test('a bad option is exit 2 with one line', async () => {
     const run = await runCli(['transcribe', SAMPLE, '--idle-ms', '12000']);
     expect(run.code).toBe(2);
