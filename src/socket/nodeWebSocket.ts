@@ -36,7 +36,7 @@ export interface NodeWebSocketOptions {
    *   `ws` then copies and masks every chunk, in JavaScript unless the optional `bufferutil`
    *   package is installed.
    * - `'zero'`: an all-zero key. Masking with it changes no byte, so `ws` writes the chunk as it is,
-   *   without the copy and the mask: the largest per-chunk cost of a `ws` client without
+   *   without the copy and the mask: a large part of a `ws` client's per-chunk cost without
    *   `bufferutil` (docs/benchmarks.md). Servers cannot tell (zero is a key like any other), but
    *   the key is predictable, which the RFC forbids: masking keeps whoever chooses the payload from
    *   writing bytes that a cleartext proxy or cache on the path would read as HTTP. So `'zero'` is
