@@ -5,7 +5,7 @@
 import type { TimeBias } from './timelineTypes';
 
 /** A contiguous stretch of original audio sent on one connection. */
-interface Run {
+export interface Run {
   /** Where the run starts on the connection's clock (seconds of audio sent before it). */
   readonly connectionStart: number;
   /** Where the run starts in the original audio (seconds). */
@@ -87,6 +87,33 @@ export class ConnectionClock {
     let count = 0;
     while (count < last && runs[count]!.connectionStart + runs[count]!.seconds < t) count++;
     if (count >= FORGET_BATCH) this.runs = runs.slice(count);
+  }
+
+  /**
+   * The run that maps every connection time in `[lo, hi]` as the time's own run, under either bias:
+   * there `toOriginal(t, 'start')` is `run.from + Math.max(0, t - run.connectionStart)` and
+   * `toOriginal(t, 'end')` is that capped at `run.from + run.seconds`, with no search. Undefined
+   * when no run does: `[lo, hi]` comes within twice the boundary tolerance of a boundary between
+   * two runs, starts before the first run kept, or ends past the audio sent (by more than half
+   * the tolerance, where an end time is still capped at the end of the audio). A Results message
+   * nearly always lies inside one run, so its words are mapped with no search per word.
+   */
+  linearRun(lo: number, hi: number): Run | undefined {
+    const runs = this.runs;
+    const last = runs.length - 1;
+    if (last < 0 || !(lo <= hi)) return undefined;
+    const index = firstStartingAfter(runs, lo) - 1;
+    if (index < 0) return undefined;
+    const run = runs[index]!;
+    const start = run.connectionStart;
+    const end = start + run.seconds;
+    // An end time on the boundary with the previous run belongs to that run; a start time on the
+    // boundary with the next run, to the next one. Twice the tolerance: a margin for float rounding.
+    if (index > 0 && lo - 2 * boundaryTolerance(lo) <= start) return undefined;
+    if (index < last) return hi + 2 * boundaryTolerance(hi) < end ? run : undefined;
+    // The last run: an end time up to the tolerance past the audio sent is capped at its end (the
+    // server's times end there up to float noise); further out, times extrapolate uncapped.
+    return hi - boundaryTolerance(hi) / 2 <= end ? run : undefined;
   }
 
   /** Original position of connection time `t`; see `Timeline.toOriginal`. */

@@ -5,9 +5,24 @@
 import type { Results, ResultsChannel, SpeechStarted, UtteranceEnd } from '../protocol/messages';
 import type { TimeBias } from './timelineTypes';
 
+/** A stretch of the mapping where a time maps by an offset (see `ConnectionClock.linearRun`). */
+export interface LinearRun {
+  /** Where the stretch starts on the connection's clock. */
+  readonly connectionStart: number;
+  /** Where it starts in the original audio. */
+  readonly from: number;
+  /** Its length: an end time maps no later than `from + seconds`. */
+  readonly seconds: number;
+}
+
 /** Maps a time (seconds) as a start or an end time (a `ConnectionClock`). */
 export interface TimeMap {
   toOriginal(seconds: number, bias: TimeBias): number;
+  /**
+   * Optional: a stretch in which every time of `[lo, hi]` maps as `toOriginal` would (see
+   * {@link LinearRun}), or undefined. Lets a Results message be mapped without a call per time.
+   */
+  linearRun?(lo: number, hi: number): LinearRun | undefined;
 }
 
 /** Rounds seconds to microseconds, so that mapped times carry no float noise. */
@@ -60,23 +75,56 @@ function mapSpanInPlace(span: { start: number; end: number }, map: TimeMap): voi
   span.start = start;
 }
 
+/**
+ * Maps a span in place as {@link mapSpanInPlace} does, by `run` when both its times lie in
+ * `[lo, hi]` (the stretch `run` maps by an offset: no search, no call per time), else by `map`.
+ */
+function mapSpanInRun(
+  span: { start: number; end: number },
+  run: LinearRun,
+  lo: number,
+  hi: number,
+  map: TimeMap,
+): void {
+  const spanStart = span.start;
+  const spanEnd = span.end;
+  if (spanStart < lo || spanStart > hi || spanEnd < lo || spanEnd > hi) {
+    mapSpanInPlace(span, map);
+    return;
+  }
+  const { connectionStart, from } = run;
+  const start = Math.round((from + Math.max(0, spanStart - connectionStart)) * 1e6) / 1e6;
+  const end = from + Math.min(Math.max(0, spanEnd - connectionStart), run.seconds);
+  span.end = Math.max(start, Math.round(end * 1e6) / 1e6);
+  span.start = start;
+}
+
 /** See `Timeline.rebaseOwned`: what {@link rebaseMessage} returns, written into `message`. */
 export function rebaseMessageInPlace<M extends { type: string }>(message: M, map: TimeMap): M {
   if (isResults(message)) {
-    const start = roundSeconds(map.toOriginal(message.start, 'start'));
-    const end = Math.max(start, roundSeconds(map.toOriginal(message.start + message.duration, 'end')));
-    message.start = start;
-    message.duration = roundSeconds(end - start);
+    // Nearly always the whole message lies in one run of the mapping: it and its words then map by
+    // that run's offset (mapSpanInRun), with no search per time (messages are few, so this code
+    // runs unoptimised for long at low load, where every call and search shows).
+    const lo = message.start;
+    const hi = lo + message.duration;
+    const run = map.linearRun?.(lo, hi);
+    const span = { start: lo, end: hi };
+    if (run === undefined) mapSpanInPlace(span, map);
+    else mapSpanInRun(span, run, lo, hi, map);
+    message.start = span.start;
+    message.duration = roundSeconds(span.end - span.start);
     // Indexed loops: `for…of` allocates an iterator per loop until V8 optimises the function.
     const { alternatives, search } = message.channel;
     for (let a = 0; a < alternatives.length; a++) {
       const words = alternatives[a]!.words;
-      for (let w = 0; w < words.length; w++) mapSpanInPlace(words[w]!, map);
+      if (run === undefined) for (let w = 0; w < words.length; w++) mapSpanInPlace(words[w]!, map);
+      else for (let w = 0; w < words.length; w++) mapSpanInRun(words[w]!, run, lo, hi, map);
     }
     if (search !== undefined) {
       for (let s = 0; s < search.length; s++) {
         const hits = search[s]!.hits;
-        for (let h = 0; h < hits.length; h++) mapSpanInPlace(hits[h]!, map);
+        if (run === undefined) for (let h = 0; h < hits.length; h++) mapSpanInPlace(hits[h]!, map);
+        else for (let h = 0; h < hits.length; h++) mapSpanInRun(hits[h]!, run, lo, hi, map);
       }
     }
   } else if (isUtteranceEnd(message)) {
