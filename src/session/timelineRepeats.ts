@@ -32,6 +32,46 @@ function reindexEntities(entities: readonly Entity[], kept: readonly boolean[]):
   return result;
 }
 
+/**
+ * The latest end of a word of `results` (-Infinity when it has none) when nothing in it repeats
+ * final audio: no word or hit repeats what is final up to `upTo`, and neither the Results nor a
+ * word starts before `upTo`. Then the filter passes it unchanged (the common case: nothing is final
+ * yet on the channel, or the server moved on), checked without allocating. NaN when it must be cut
+ * ({@link ResultsCut}).
+ */
+function lastWordEndIfUntouched(results: Results, upTo: number, tolerance: number): number {
+  if (results.start < upTo) return Number.NaN;
+  const repeatedUpTo = upTo + tolerance;
+  let wordsLeft = false;
+  let lastWordEnd = -Infinity;
+  // Indexed loops: `for…of` allocates an iterator per loop until V8 optimises the function. The
+  // repeat test is written out (ResultsCut.repeated): this runs for every Results.
+  const { alternatives, search } = results.channel;
+  for (let a = 0; a < alternatives.length; a++) {
+    const words = alternatives[a]!.words;
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w]!;
+      const start = word.start;
+      const end = word.end;
+      // A repeated word is cut, a word starting before upTo gets its start clamped.
+      if (start < upTo || end <= repeatedUpTo || (start + end) / 2 <= upTo) return Number.NaN;
+      wordsLeft = true;
+      lastWordEnd = Math.max(lastWordEnd, end);
+    }
+  }
+  if (search !== undefined) {
+    for (let s = 0; s < search.length; s++) {
+      const hits = search[s]!.hits;
+      for (let h = 0; h < hits.length; h++) {
+        const { start, end } = hits[h]!;
+        if (end <= repeatedUpTo || (start + end) / 2 <= upTo) return Number.NaN;
+      }
+    }
+  }
+  if (!wordsLeft && results.start + results.duration <= upTo + ROUNDING) return Number.NaN;
+  return lastWordEnd;
+}
+
 /** The part of one Results that is not already final. */
 class ResultsCut {
   /** Whether any alternative still has a word. */
@@ -76,44 +116,10 @@ class ResultsCut {
   }
 
   /**
-   * True when no word or hit repeats final audio and neither the Results nor a word starts before
-   * `upTo`: then
-   * `apply` returns the input unchanged, so it is checked first without allocating (the common
-   * case: nothing is final yet on the channel, or the server moved on). Sets `wordsLeft` and
-   * `lastWordEnd` as the full cut would.
+   * The cut Results (the input itself when nothing changed), or undefined when nothing is new. For
+   * a Results that {@link lastWordEndIfUntouched} passes unchanged, the same result, the long way.
    */
-  private untouched(): boolean {
-    const { results, upTo } = this;
-    if (results.start < upTo) return false;
-    let wordsLeft = false;
-    let lastWordEnd = -Infinity;
-    // Indexed loops: `for…of` allocates an iterator per loop until V8 optimises the function.
-    const { alternatives, search } = results.channel;
-    for (let a = 0; a < alternatives.length; a++) {
-      const words = alternatives[a]!.words;
-      for (let w = 0; w < words.length; w++) {
-        const word = words[w]!;
-        // A repeated word is cut, a word starting before upTo gets its start clamped.
-        if (word.start < upTo || this.repeated(word.start, word.end)) return false;
-        wordsLeft = true;
-        lastWordEnd = Math.max(lastWordEnd, word.end);
-      }
-    }
-    if (search !== undefined) {
-      for (let s = 0; s < search.length; s++) {
-        const hits = search[s]!.hits;
-        for (let h = 0; h < hits.length; h++) if (this.repeated(hits[h]!.start, hits[h]!.end)) return false;
-      }
-    }
-    if (!wordsLeft && results.start + results.duration <= upTo + ROUNDING) return false;
-    this.wordsLeft = wordsLeft;
-    this.lastWordEnd = lastWordEnd;
-    return true;
-  }
-
-  /** The cut Results (the input itself when nothing changed), or undefined when nothing is new. */
   apply(): Results | undefined {
-    if (this.untouched()) return this.results;
     const { results, upTo } = this;
     let entities = results.entities;
     const alternatives = results.channel.alternatives.map((alternative, index) => {
@@ -190,13 +196,18 @@ export class RepeatFilter {
   private filterResults(results: Results): Results | undefined {
     const channel = this.channelOf(results.channel_index);
     const upTo = this.finalized[channel] ?? -Infinity;
-    const cut = new ResultsCut(results, upTo, this.tolerance);
-    const kept = cut.apply();
+    let kept: Results | undefined = results;
+    let lastWordEnd = lastWordEndIfUntouched(results, upTo, this.tolerance);
+    if (Number.isNaN(lastWordEnd)) {
+      const cut = new ResultsCut(results, upTo, this.tolerance);
+      kept = cut.apply();
+      lastWordEnd = cut.lastWordEnd;
+    }
     if (kept !== undefined && results.is_final === true) {
       this.finalized = setAt(
         this.finalized,
         channel,
-        roundSeconds(Math.max(upTo, kept.start + kept.duration, cut.lastWordEnd)),
+        roundSeconds(Math.max(upTo, kept.start + kept.duration, lastWordEnd)),
       );
     }
     return kept;
