@@ -9,10 +9,8 @@
  *   node bench/run.mjs session [--quick]
  */
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import { Observable, Subject, type Observer, type Subscriber, type Subscription } from 'rxjs';
-import type { LiveEvent } from '../src/session/liveEvent';
-import { transcribe } from '../src/session/transcribe';
-import type { WebSocketLike, WebSocketLikeEventMap } from '../src/socket/webSocketLike';
+import { Observable, Subject, type Subscriber, type Subscription } from 'rxjs';
+import { MemorySocket, transcribeOnMemory } from './lib/memorySocket';
 import { markdownTable, parseFlags, publish } from './lib/report';
 import { fmt, median } from './lib/stats';
 
@@ -22,57 +20,6 @@ const CHUNKS = QUICK ? 200_000 : 1_000_000;
 const WARM_UP_ROUNDS = 2;
 const ROUNDS = QUICK ? 3 : 7;
 const CHUNK = new Uint8Array(3200);
-
-type Listener = (event: unknown) => void;
-
-/** A WebSocket that opens on the next turn of the event loop and counts what it is sent. */
-class MemorySocket implements WebSocketLike {
-  binaryType = 'arraybuffer';
-  readyState = 0;
-  bufferedAmount = 0;
-  protocol = '';
-  binary = 0;
-  text = 0;
-  private readonly listeners = new Map<string, Set<Listener>>();
-
-  constructor() {
-    setImmediate(() => {
-      this.readyState = 1;
-      this.emit('open', {});
-    });
-  }
-
-  send(data: string | ArrayBufferView): void {
-    if (typeof data === 'string') this.text++;
-    else this.binary++;
-  }
-
-  close(): void {
-    if (this.readyState === 3) return;
-    this.readyState = 3;
-    queueMicrotask(() => this.emit('close', { code: 1000, reason: '' }));
-  }
-
-  addEventListener<K extends keyof WebSocketLikeEventMap>(
-    type: K,
-    listener: (e: WebSocketLikeEventMap[K]) => void,
-  ): void {
-    let set = this.listeners.get(type);
-    if (set === undefined) this.listeners.set(type, (set = new Set()));
-    set.add(listener as Listener);
-  }
-
-  removeEventListener<K extends keyof WebSocketLikeEventMap>(
-    type: K,
-    listener: (e: WebSocketLikeEventMap[K]) => void,
-  ): void {
-    this.listeners.get(type)?.delete(listener as Listener);
-  }
-
-  private emit(type: string, event: unknown): void {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) listener(event);
-  }
-}
 
 let minorGcs = 0;
 const gcObserver = new PerformanceObserver((list) => {
@@ -121,32 +68,6 @@ function observableSource(): Source {
 function subjectSource(): Source {
   const subject = new Subject<Uint8Array>();
   return { audio$: subject, push: (chunk) => subject.next(chunk) };
-}
-
-/**
- * Subscribes `transcribe` (no reconnection) to `audio$` on a new in-memory socket, which it adds to
- * `sockets`.
- */
-function transcribeOnMemory(
-  audio$: Observable<Uint8Array>,
-  sockets: MemorySocket[],
-  observer?: Partial<Observer<LiveEvent>>,
-): Subscription {
-  return audio$
-    .pipe(
-      transcribe({
-        url: 'ws://127.0.0.1:9/v1/listen',
-        apiKey: 'bench-key',
-        options: { model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true },
-        webSocket: () => {
-          const socket = new MemorySocket();
-          sockets.push(socket);
-          return socket;
-        },
-        reconnect: false,
-      }),
-    )
-    .subscribe(observer);
 }
 
 async function session(makeSource: () => Source): Promise<Pass> {
