@@ -40,7 +40,9 @@ interface ResultsLike {
 /** The recorded Results, each moved to start at 0 (the probe shifts them onto each session's audio). */
 function recordedResults(): ResultsLike[] {
   const all: ResultsLike[] = [];
-  for (const name of readdirSync(FIXTURES).filter((file) => file.endsWith('.json')).sort()) {
+  for (const name of readdirSync(FIXTURES)
+    .filter((file) => file.endsWith('.json'))
+    .sort()) {
     const { response } = JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as { response: ResultsLike };
     const origin = response.start;
     response.start = 0;

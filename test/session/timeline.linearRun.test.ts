@@ -42,7 +42,10 @@ const sentArb: fc.Arbitrary<Sent[]> = fc
     return sent;
   });
 
-function clockOf(sent: readonly Sent[], forgetBefore: number): { clock: ConnectionClock; boundaries: number[] } {
+function clockOf(
+  sent: readonly Sent[],
+  forgetBefore: number,
+): { clock: ConnectionClock; boundaries: number[] } {
   const clock = new ConnectionClock(0);
   const boundaries = [0];
   let connection = 0;
@@ -62,7 +65,13 @@ function clockOf(sent: readonly Sent[], forgetBefore: number): { clock: Connecti
 function timeArb(boundaries: readonly number[]): fc.Arbitrary<number> {
   const end = boundaries[boundaries.length - 1]!;
   return fc.oneof(
-    fc.tuple(fc.constantFrom(...boundaries), fc.constantFrom(0, 1e-6, 5e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 1e-3), fc.boolean(), fc.boolean())
+    fc
+      .tuple(
+        fc.constantFrom(...boundaries),
+        fc.constantFrom(0, 1e-6, 5e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 1e-3),
+        fc.boolean(),
+        fc.boolean(),
+      )
       .map(([b, d, below, round]) => {
         const t = Math.max(0, below ? b - d : b + d);
         return round ? f32(t) : t;
@@ -71,26 +80,24 @@ function timeArb(boundaries: readonly number[]): fc.Arbitrary<number> {
   );
 }
 
-const caseArb = fc
-  .tuple(sentArb, fc.integer({ min: 0, max: 80 }))
-  .chain(([sent, forget]) => {
-    const { clock, boundaries } = clockOf(sent, forget / 10);
-    const time = timeArb(boundaries);
-    // A word anywhere, or one whose start and end are both near the same boundary.
-    const nearBoundary = fc.constantFrom(...boundaries).chain((b) => {
-      const near = timeArb([b]).filter((t) => Math.abs(t - b) < 0.01);
-      return fc.tuple(near, near);
-    });
-    const span = fc.oneof(fc.tuple(time, time), nearBoundary);
-    return fc.record({
-      clock: fc.constant(clock),
-      start: time,
-      length: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 3, noNaN: true })),
-      words: fc.array(span, { maxLength: 6 }),
-      // The Results spans exactly its words (as Deepgram's do at the edges), or is drawn apart.
-      fitted: fc.boolean(),
-    });
+const caseArb = fc.tuple(sentArb, fc.integer({ min: 0, max: 80 })).chain(([sent, forget]) => {
+  const { clock, boundaries } = clockOf(sent, forget / 10);
+  const time = timeArb(boundaries);
+  // A word anywhere, or one whose start and end are both near the same boundary.
+  const nearBoundary = fc.constantFrom(...boundaries).chain((b) => {
+    const near = timeArb([b]).filter((t) => Math.abs(t - b) < 0.01);
+    return fc.tuple(near, near);
   });
+  const span = fc.oneof(fc.tuple(time, time), nearBoundary);
+  return fc.record({
+    clock: fc.constant(clock),
+    start: time,
+    length: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 3, noNaN: true })),
+    words: fc.array(span, { maxLength: 6 }),
+    // The Results spans exactly its words (as Deepgram's do at the edges), or is drawn apart.
+    fitted: fc.boolean(),
+  });
+});
 
 function message(
   start: number,
