@@ -134,7 +134,8 @@ function isEntities(u: unknown): boolean {
 
 /**
  * True when a JSON-parsed value is a valid `Results` message (same verdict as `Results.is`).
- * Values that did not come from `JSON.parse` (class instances, NaN) are outside its contract.
+ * Values that did not come from `JSON.parse` (class instances, NaN, sparse arrays) are outside its
+ * contract.
  */
 export function isResultsFast(u: unknown): u is Results {
   return (

@@ -36,11 +36,11 @@ function reindexEntities(entities: readonly Entity[], kept: readonly boolean[]):
  * The latest end of a word of `results` (-Infinity when it has none) when nothing in it repeats
  * final audio: no word or hit repeats what is final up to `upTo`, and neither the Results nor a
  * word starts before `upTo`. Then the filter passes it unchanged (the common case: nothing is final
- * yet on the channel, or the server moved on), checked without allocating. NaN when it must be cut
- * ({@link ResultsCut}).
+ * yet on the channel, or the server moved on), checked without allocating. Undefined when it must
+ * be cut ({@link ResultsCut}).
  */
-function lastWordEndIfUntouched(results: Results, upTo: number, tolerance: number): number {
-  if (results.start < upTo) return Number.NaN;
+function lastWordEndIfUntouched(results: Results, upTo: number, tolerance: number): number | undefined {
+  if (results.start < upTo) return undefined;
   const repeatedUpTo = upTo + tolerance;
   let wordsLeft = false;
   let lastWordEnd = -Infinity;
@@ -54,7 +54,7 @@ function lastWordEndIfUntouched(results: Results, upTo: number, tolerance: numbe
       const start = word.start;
       const end = word.end;
       // A repeated word is cut, a word starting before upTo gets its start clamped.
-      if (start < upTo || end <= repeatedUpTo || (start + end) / 2 <= upTo) return Number.NaN;
+      if (start < upTo || end <= repeatedUpTo || (start + end) / 2 <= upTo) return undefined;
       wordsLeft = true;
       lastWordEnd = Math.max(lastWordEnd, end);
     }
@@ -64,11 +64,11 @@ function lastWordEndIfUntouched(results: Results, upTo: number, tolerance: numbe
       const hits = search[s]!.hits;
       for (let h = 0; h < hits.length; h++) {
         const { start, end } = hits[h]!;
-        if (end <= repeatedUpTo || (start + end) / 2 <= upTo) return Number.NaN;
+        if (end <= repeatedUpTo || (start + end) / 2 <= upTo) return undefined;
       }
     }
   }
-  if (!wordsLeft && results.start + results.duration <= upTo + ROUNDING) return Number.NaN;
+  if (!wordsLeft && results.start + results.duration <= upTo + ROUNDING) return undefined;
   return lastWordEnd;
 }
 
@@ -198,7 +198,7 @@ export class RepeatFilter {
     const upTo = this.finalized[channel] ?? -Infinity;
     let kept: Results | undefined = results;
     let lastWordEnd = lastWordEndIfUntouched(results, upTo, this.tolerance);
-    if (Number.isNaN(lastWordEnd)) {
+    if (lastWordEnd === undefined) {
       const cut = new ResultsCut(results, upTo, this.tolerance);
       kept = cut.apply();
       lastWordEnd = cut.lastWordEnd;
