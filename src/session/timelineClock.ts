@@ -90,7 +90,7 @@ export class ConnectionClock {
   }
 
   /**
-   * The run that maps every connection time in `[lo, hi]` as the time's own run, under either bias:
+   * The run that `toOriginal` maps every connection time in `[lo, hi]` by, under either bias:
    * there `toOriginal(t, 'start')` is `run.from + Math.max(0, t - run.connectionStart)` and
    * `toOriginal(t, 'end')` is that capped at `run.from + run.seconds`, with no search. Undefined
    * when no run does: `[lo, hi]` comes within twice the boundary tolerance of a boundary between
