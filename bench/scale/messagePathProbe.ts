@@ -7,7 +7,8 @@
  *
  * In the scale bench at N = 100 (~70 messages a second in the whole process) the message path
  * runs unoptimised for much of the window; `--no-opt` measures that tier (Ignition and Sparkplug),
- * where every call and every search per word shows:
+ * where every call and every search per word shows. From the repository root (the fixtures are
+ * read from ../shared, as in the decode bench):
  *
  *   npx esbuild bench/scale/messagePathProbe.ts --bundle --platform=node --packages=external \
  *     --outfile=node_modules/.cache/message-path-probe.cjs
