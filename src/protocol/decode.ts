@@ -97,7 +97,8 @@ function errorText(error: unknown): string {
  * - A JSON object whose string `type` is not modelled (e.g. `ConfigureSuccess`) gives
  *   `Right({ type: 'Unknown', raw })` with `raw` the parsed object.
  * - Malformed JSON, JSON that is not an object, an object without a string `type`, or a modelled
- *   message with wrong or missing fields give `Left(DecodeFailure)`.
+ *   message with wrong or missing fields give `Left(DecodeFailure)`. Every number of a modelled
+ *   message must be finite: one written too large for a double (`1e999`) is a wrong field.
  *
  * @param text - the text frame as received
  * @returns the message, or a {@link DecodeFailure} with the frame and readable error paths

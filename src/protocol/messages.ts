@@ -5,9 +5,10 @@
  * fields that Deepgram adds over time never break decoding. Optional fields are `t.partial`.
  */
 import * as t from 'io-ts';
+import { FiniteNumber } from './finiteNumber';
 
 /** `[index, total]` of a channel, e.g. `[0, 1]` for mono. */
-export const ChannelPair = t.array(t.number, 'ChannelPair');
+export const ChannelPair = t.array(FiniteNumber, 'ChannelPair');
 export type ChannelPair = t.TypeOf<typeof ChannelPair>;
 
 /** `{ name, version, arch }` of the model that produced a result. */
@@ -17,12 +18,12 @@ export type ModelInfo = t.TypeOf<typeof ModelInfo>;
 /** One recognised word with its times on the connection's audio timeline (seconds). */
 export const Word = t.intersection(
   [
-    t.type({ word: t.string, start: t.number, end: t.number, confidence: t.number }),
+    t.type({ word: t.string, start: FiniteNumber, end: FiniteNumber, confidence: FiniteNumber }),
     t.partial({
       punctuated_word: t.string,
-      speaker: t.number,
+      speaker: FiniteNumber,
       language: t.string,
-      speaker_confidence: t.number,
+      speaker_confidence: FiniteNumber,
     }),
   ],
   'Word',
@@ -32,7 +33,7 @@ export type Word = t.TypeOf<typeof Word>;
 /** One transcript hypothesis (normally exactly one per result). */
 export const Alternative = t.intersection(
   [
-    t.type({ transcript: t.string, confidence: t.number, words: t.array(Word) }),
+    t.type({ transcript: t.string, confidence: FiniteNumber, words: t.array(Word) }),
     t.partial({ languages: t.array(t.string) }),
   ],
   'Alternative',
@@ -41,7 +42,10 @@ export type Alternative = t.TypeOf<typeof Alternative>;
 
 /** A hit of a `search=` term. */
 export const SearchHit = t.intersection(
-  [t.type({ confidence: t.number, start: t.number, end: t.number }), t.partial({ snippet: t.string })],
+  [
+    t.type({ confidence: FiniteNumber, start: FiniteNumber, end: FiniteNumber }),
+    t.partial({ snippet: t.string }),
+  ],
   'SearchHit',
 );
 export type SearchHit = t.TypeOf<typeof SearchHit>;
@@ -56,9 +60,9 @@ export const Entity = t.type(
     label: t.string,
     value: t.string,
     raw_value: t.string,
-    confidence: t.number,
-    start_word: t.number,
-    end_word: t.number,
+    confidence: FiniteNumber,
+    start_word: FiniteNumber,
+    end_word: FiniteNumber,
   },
   'Entity',
 );
@@ -93,8 +97,8 @@ export const Results = t.intersection(
     t.type({
       type: t.literal('Results'),
       channel_index: ChannelPair,
-      duration: t.number,
-      start: t.number,
+      duration: FiniteNumber,
+      start: FiniteNumber,
       channel: ResultsChannel,
       metadata: ResultsMetadata,
     }),
@@ -128,8 +132,8 @@ export const Metadata = t.intersection(
       request_id: t.string,
       sha256: t.string,
       created: t.string,
-      duration: t.number,
-      channels: t.number,
+      duration: FiniteNumber,
+      channels: FiniteNumber,
     }),
     t.partial({
       models: t.array(t.string),
@@ -144,14 +148,14 @@ export type Metadata = t.TypeOf<typeof Metadata>;
 
 /** Sent when no word followed the last final word for `utterance_end_ms`. */
 export const UtteranceEnd = t.type(
-  { type: t.literal('UtteranceEnd'), channel: ChannelPair, last_word_end: t.number },
+  { type: t.literal('UtteranceEnd'), channel: ChannelPair, last_word_end: FiniteNumber },
   'UtteranceEnd',
 );
 export type UtteranceEnd = t.TypeOf<typeof UtteranceEnd>;
 
 /** Sent when speech begins after silence (`vad_events=true`). */
 export const SpeechStarted = t.type(
-  { type: t.literal('SpeechStarted'), channel: ChannelPair, timestamp: t.number },
+  { type: t.literal('SpeechStarted'), channel: ChannelPair, timestamp: FiniteNumber },
   'SpeechStarted',
 );
 export type SpeechStarted = t.TypeOf<typeof SpeechStarted>;

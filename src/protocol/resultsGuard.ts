@@ -19,8 +19,9 @@ function isObj(u: unknown): u is Obj {
 // code runs unoptimised for long at low load (a message a second per session), where every call
 // per word shows.
 
+/** A finite number (the codecs' `FiniteNumber`); false for anything else. */
 function isNumber(u: unknown): boolean {
-  return typeof u === 'number';
+  return Number.isFinite(u);
 }
 
 function isString(u: unknown): boolean {
@@ -35,7 +36,7 @@ function isStringArray(u: unknown): boolean {
   return Array.isArray(u) && u.every(isString);
 }
 
-function optional(u: unknown, type: 'string' | 'number' | 'boolean'): boolean {
+function optional(u: unknown, type: 'string' | 'boolean'): boolean {
   return u === undefined || typeof u === type;
 }
 
@@ -58,18 +59,18 @@ function areWords(words: readonly unknown[]): boolean {
     const word = u as Obj;
     if (
       typeof word.word !== 'string' ||
-      typeof word.start !== 'number' ||
-      typeof word.end !== 'number' ||
-      typeof word.confidence !== 'number'
+      !Number.isFinite(word.start) ||
+      !Number.isFinite(word.end) ||
+      !Number.isFinite(word.confidence)
     ) {
       return false;
     }
     const { punctuated_word: punctuated, speaker, language, speaker_confidence: speakerConfidence } = word;
     if (
       (punctuated !== undefined && typeof punctuated !== 'string') ||
-      (speaker !== undefined && typeof speaker !== 'number') ||
+      (speaker !== undefined && !Number.isFinite(speaker)) ||
       (language !== undefined && typeof language !== 'string') ||
-      (speakerConfidence !== undefined && typeof speakerConfidence !== 'number')
+      (speakerConfidence !== undefined && !Number.isFinite(speakerConfidence))
     ) {
       return false;
     }
@@ -78,7 +79,7 @@ function areWords(words: readonly unknown[]): boolean {
 }
 
 function isAlternative(u: unknown): boolean {
-  if (!isObj(u) || typeof u.transcript !== 'string' || typeof u.confidence !== 'number') return false;
+  if (!isObj(u) || typeof u.transcript !== 'string' || !Number.isFinite(u.confidence)) return false;
   const words = u.words;
   if (!Array.isArray(words) || !areWords(words)) return false;
   return u.languages === undefined || isStringArray(u.languages);
@@ -87,9 +88,9 @@ function isAlternative(u: unknown): boolean {
 function isSearchHit(u: unknown): boolean {
   return (
     isObj(u) &&
-    typeof u.confidence === 'number' &&
-    typeof u.start === 'number' &&
-    typeof u.end === 'number' &&
+    Number.isFinite(u.confidence) &&
+    Number.isFinite(u.start) &&
+    Number.isFinite(u.end) &&
     optional(u.snippet, 'string')
   );
 }
@@ -122,9 +123,9 @@ function isEntity(u: unknown): boolean {
     typeof u.label === 'string' &&
     typeof u.value === 'string' &&
     typeof u.raw_value === 'string' &&
-    typeof u.confidence === 'number' &&
-    typeof u.start_word === 'number' &&
-    typeof u.end_word === 'number'
+    Number.isFinite(u.confidence) &&
+    Number.isFinite(u.start_word) &&
+    Number.isFinite(u.end_word)
   );
 }
 
@@ -134,7 +135,7 @@ function isEntities(u: unknown): boolean {
 
 /**
  * True when a JSON-parsed value is a valid `Results` message (same verdict as `Results.is`).
- * Values that did not come from `JSON.parse` (class instances, NaN, sparse arrays) are outside its
+ * Values that did not come from `JSON.parse` (class instances, sparse arrays) are outside its
  * contract.
  */
 export function isResultsFast(u: unknown): u is Results {
@@ -142,8 +143,8 @@ export function isResultsFast(u: unknown): u is Results {
     isObj(u) &&
     u.type === 'Results' &&
     isNumberArray(u.channel_index) &&
-    typeof u.duration === 'number' &&
-    typeof u.start === 'number' &&
+    Number.isFinite(u.duration) &&
+    Number.isFinite(u.start) &&
     isChannel(u.channel) &&
     isResultsMetadata(u.metadata) &&
     optional(u.is_final, 'boolean') &&

@@ -3,6 +3,7 @@
  * `channel.alternatives.0.words: expected array, found string "x"`.
  */
 import * as t from 'io-ts';
+import { FiniteNumber } from './finiteNumber';
 
 /** At most this many lines are reported for one value; the rest are summarised in a last line. */
 export const MAX_REPORTED_ERRORS = 20;
@@ -33,7 +34,8 @@ export function describeFound(value: unknown): string {
   }
 }
 
-function expectedOf(type: t.Decoder<unknown, unknown>): string {
+function expectedOf(type: t.Decoder<unknown, unknown>, value: unknown): string {
+  if (type === FiniteNumber) return typeof value === 'number' ? 'a finite number' : 'number';
   if (type instanceof t.StringType) return 'string';
   if (type instanceof t.NumberType) return 'number';
   if (type instanceof t.BooleanType) return 'boolean';
@@ -77,7 +79,7 @@ export function foundPhrase(value: unknown): string {
 /** One readable line for one io-ts validation error: `path: expected X, found Y`. */
 export function formatValidationError(error: t.ValidationError): string {
   const leaf = error.context[error.context.length - 1];
-  const expected = leaf === undefined ? 'a valid value' : expectedOf(leaf.type);
+  const expected = leaf === undefined ? 'a valid value' : expectedOf(leaf.type, error.value);
   const line = `${contextPath(error.context)}: expected ${expected}${foundPhrase(error.value)}`;
   return error.message === undefined ? line : `${line} (${error.message})`;
 }

@@ -74,6 +74,25 @@ describe('decodeServerMessage failures', () => {
     ]);
   });
 
+  it.each([
+    ['a Results time', resultsWith({ start: 0 }).replace('"start":0', '"start":1e999'), 'start', 'Infinity'],
+    [
+      'a Metadata duration',
+      '{"type":"Metadata","transaction_key":"k","request_id":"r","sha256":"s","created":"c","duration":-1e999,"channels":1}',
+      'duration',
+      '-Infinity',
+    ],
+    [
+      'an UtteranceEnd channel',
+      '{"type":"UtteranceEnd","channel":[0,1e400],"last_word_end":1}',
+      'channel.1',
+      'Infinity',
+    ],
+  ])('rejects %s that overflows a double (JSON.parse makes it infinite)', (_kind, text, path, found) => {
+    expect(text).toMatch(/e(999|400)/);
+    expect(failure(text).errors).toEqual([`${path}: expected a finite number, found number ${found}`]);
+  });
+
   it('reports an optional field of the wrong type', () => {
     expect(failure(resultsWith({ is_final: 'yes' })).errors).toEqual([
       'is_final: expected boolean, found string "yes"',

@@ -3,7 +3,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Results } from '../../src/protocol/messages';
 import { isResultsFast } from '../../src/protocol/resultsGuard';
-import { mutatedResults, validResults } from './arbitraries';
+import { mutateAt, mutatedResults, pathsOf, validResults } from './arbitraries';
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let at = value;
+  for (const key of path) at = (at as Record<string, unknown>)[key];
+  return at;
+}
 
 describe('isResultsFast (the decoder fast path)', () => {
   it('accepts every generated valid Results, as the codec does', () => {
@@ -21,6 +27,23 @@ describe('isResultsFast (the decoder fast path)', () => {
         expect(isResultsFast(value)).toBe(Results.is(value));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('rejects a Results with any one number made Infinity, -Infinity or NaN, as the codec does', () => {
+    fc.assert(
+      fc.property(
+        validResults,
+        fc.nat(),
+        fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN),
+        (results, index, notFinite) => {
+          const numbers = pathsOf(results).filter((path) => typeof valueAt(results, path) === 'number');
+          const mutated = mutateAt(results, numbers[index % numbers.length]!, notFinite);
+          expect(isResultsFast(mutated)).toBe(false);
+          expect(Results.is(mutated)).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

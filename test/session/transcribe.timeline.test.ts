@@ -82,6 +82,35 @@ it('does not emit a final result again when it repeats words that were already f
   });
 });
 
+it('reports a Results whose word end overflows a double as a DecodeFailure, and still drops repeats after it', () => {
+  const first = fakeResults({ transcript: 'hello world', start: 0, duration: 1 });
+  const overflow = JSON.stringify(fakeResults({ transcript: 'again', start: 1, duration: 1 })).replace(
+    '"end":2,',
+    '"end":1e999,',
+  );
+  expect(overflow).toContain('"end":1e999,');
+  scheduler.run(({ cold, expectObservable }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => c.emit(first, 10).emit(overflow, 15).emit(first, 20),
+    });
+    const events = cold('a', { a: chunk(2000) }).pipe(
+      transcribeOnFake(server, scheduler, { keepAlive: false }),
+    );
+    expectObservable(events, '^ 30ms !').toBe('o 9ms r 4ms f', {
+      o: OPEN,
+      r: first,
+      f: {
+        type: 'DecodeFailure',
+        failure: {
+          raw: overflow,
+          errors: ['channel.alternatives.0.words.0.end: expected a finite number, found number Infinity'],
+        },
+      },
+    });
+  });
+});
+
 it('keeps the socket open with KeepAlive while the gate holds back silence, and counts that pause as idle', () => {
   let server = fakeDeepgram();
   scheduler.run(({ cold, expectObservable }) => {
