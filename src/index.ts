@@ -52,6 +52,7 @@ export type {
   WebSocketLikeHandler,
   WebSocketMessageEventLike,
   WebSocketCloseEventLike,
+  SendTarget,
 } from './socket/webSocketLike';
 export { redactUrl } from './socket/redact';
 export { fromMicrophone, MicrophoneError } from './audio/fromMicrophone';

@@ -34,6 +34,13 @@ export interface OutboxHooks {
   overflow(error: AudioBufferOverflowError): void;
   /** An audio frame was dropped (oldest first) to stay within `maxBufferBytes` during an outage. */
   dropped?(frame: Uint8Array, tag: number): void;
+  /**
+   * The outbox became direct (`true`: a socket is attached and no frame waits) or stopped being
+   * direct. While it is direct, the caller may write a frame to the socket itself instead of
+   * pushing it (when the socket's `bufferedAmount` is at most `highWaterBytes`, as `push` would):
+   * nothing queued can be overtaken. It then does what it would do in `written` itself.
+   */
+  directChanged?(direct: boolean): void;
 }
 
 /**
@@ -48,6 +55,8 @@ export interface OutboxHooks {
  *   frames wait again.
  * - More than `maxBufferBytes` waiting calls `overflow` (the frames are kept; the caller ends), or,
  *   with `dropOldestWhileDetached` and no socket attached, drops the oldest audio frames.
+ * - While a socket is attached and no frame waits, the outbox is "direct" (`directChanged`): the
+ *   caller may write to the socket itself, which is the same as `push` then.
  * - `pace(bytesPerMs)` (after a reconnect) lets audio out no faster than that rate until the queue
  *   is empty: the n-th paced audio frame waits until the frames before it would have taken their
  *   own length at that rate. Text frames are not paced (but keep their place in the order).
@@ -59,6 +68,8 @@ export class Outbox {
   private pacing: { bytesPerMs: number; start: number; bytes: number } | undefined;
   private paceTimer: Subscription | undefined;
   private blocked: 'none' | 'buffer' | 'pace' = 'none';
+  /** What `directChanged` last reported. */
+  private direct = false;
 
   /**
    * @param settings - the limits and the clock (a session passes its own settings object)
@@ -95,6 +106,7 @@ export class Outbox {
       return;
     }
     this.queue.push(frame, tag);
+    this.syncDirect();
     if (this.queue.bytes > this.settings.maxBufferBytes) {
       if (this.socket === undefined && this.dropOldestWhileDetached) {
         while (this.queue.bytes > this.settings.maxBufferBytes) {
@@ -122,6 +134,7 @@ export class Outbox {
   /** Puts frames (audio to replay, with their tags) before every waiting frame. */
   prepend(frames: readonly Frame[], tags: readonly number[]): void {
     if (frames.length > 0) this.queue.prepend(frames, tags);
+    this.syncDirect();
   }
 
   /** From now until the queue is empty, audio goes out at most `bytesPerMs` (see the class notes). */
@@ -142,6 +155,7 @@ export class Outbox {
   detach(): void {
     this.socket = undefined;
     this.updatePoll();
+    this.syncDirect();
   }
 
   /** Stops polling and forgets the waiting frames. */
@@ -150,6 +164,7 @@ export class Outbox {
     this.pacing = undefined;
     this.queue.clear();
     this.updatePoll();
+    this.syncDirect();
   }
 
   private drain(): void {
@@ -178,6 +193,15 @@ export class Outbox {
     }
     if (this.queue.length === 0) this.pacing = undefined;
     this.updatePoll();
+    this.syncDirect();
+  }
+
+  /** Tells `directChanged` when the outbox becomes direct or stops being direct. */
+  private syncDirect(): void {
+    const direct = this.socket !== undefined && this.queue.length === 0;
+    if (direct === this.direct) return;
+    this.direct = direct;
+    this.hooks.directChanged?.(direct);
   }
 
   private schedulePace(wait: number): void {

@@ -19,6 +19,7 @@ import { KeepAliveClock, type KeepAliveTarget } from '../operators/keepAliveCloc
 import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnection';
 import { LiveError } from '../socket/liveError';
 import type { SocketOpenEvent } from '../socket/liveSocket';
+import { OPEN, type SendTarget } from '../socket/webSocketLike';
 import type { LiveEvent } from './liveEvent';
 import type { AudioBufferOverflowError } from './audioBufferOverflowError';
 import { CredentialSupplierError } from './credentials';
@@ -35,6 +36,7 @@ import {
 import { ReplayRing } from './replayRing';
 import { createTimeline } from './timeline';
 import type { SessionSettings } from './transcribeConfig';
+import type { UsageEvent } from './liveEvent';
 import { UsageMeter } from './usageMeter';
 
 /** Where the gate's dropped spans fall on the sent audio, to place each sent chunk on the original audio. */
@@ -91,7 +93,12 @@ export function runSession(
  * (`LiveConnection`, `KeepAliveClock`, the objects behind `liveSocket` and `withKeepAlive`), not
  * through a chain of subscribers. With thousands of sessions taking turns, the chunk path runs
  * with cold caches and costs 3–4× what it does hot (docs/benchmarks.md, session bench), so it is
- * kept short.
+ * kept short: while nothing waits in the outbox, a chunk goes from `next` straight to the socket's
+ * send target (the `ws` socket under `nodeWebSocket()`), and what the meter and the timeline need
+ * to know of it is kept in the session's own fields until they are read (see {@link recordAudio}).
+ * A chunk then touches the session, its KeepAlive clock and the socket, where the outbox, its
+ * queue, the connection, the adapter, the meter and three timeline objects would add ~10 objects
+ * and their code, each a cache miss when sessions take turns.
  */
 class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
   private readonly scheduler: SchedulerLike;
@@ -105,6 +112,21 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   /** Raw audio maps bytes to time: it can be replayed and resumed on a new connection. */
   private readonly ring: ReplayRing | undefined;
   private readonly outbox: Outbox;
+  /** The outbox's `highWaterBytes`, read per chunk without the settings object. */
+  private readonly highWaterBytes: number;
+  /** While the outbox is direct: the open connection's send target (see {@link next}). */
+  private sendTarget: SendTarget | undefined;
+  /** The meter was told that a KeepAlive fell due in the running pause: the next chunk ends it. */
+  private meterPaused = false;
+  /** Audio written and not told to the meter yet: bytes, and the longest frame among them. */
+  private unmeteredBytes = 0;
+  private unmeteredLongest = 0;
+  /**
+   * Audio written and not told to the timeline yet: one stretch of adjacent chunks, from `spanFrom`
+   * (s, original audio) for `spanBytes` bytes; it ends at {@link writtenTo}.
+   */
+  private spanFrom = 0;
+  private spanBytes = 0;
   /** The KeepAlive deadline of the audio; undefined with `keepAlive: false`. */
   private readonly keepAlive: KeepAliveClock | undefined;
   private audioCompleted = false;
@@ -163,6 +185,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.ring =
       this.reconnect === undefined || !resumable ? undefined : new ReplayRing(this.reconnect.replayMs / 1000);
     this.outbox = new Outbox(settings, this, this.ring !== undefined);
+    this.highWaterBytes = settings.highWaterBytes;
     // The subscription counts as the first chunk (as in withKeepAlive).
     this.keepAlive =
       settings.keepAlive === undefined
@@ -225,7 +248,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (meter$ !== undefined) {
       subscriber.add(
         meter$.subscribe({
-          next: () => subscriber.next(this.meter.snapshot(this.scheduler.now())),
+          next: () => subscriber.next(this.usage(false)),
           error: (error: unknown) => this.fail(error),
         }),
       );
@@ -242,6 +265,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (keepAlive === undefined || !this.outbox.attached) return;
     const pauseStartedAt = keepAlive.pauseStartedAt;
     this.meter.pauseKeptAlive(pauseStartedAt);
+    this.meterPaused = true;
     this.outbox.push(KEEP_ALIVE, pauseStartedAt);
   }
 
@@ -254,18 +278,39 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     // An empty binary frame would be Deepgram's legacy end-of-stream signal: never send one. It is
     // not audio either, so it neither ends a pause nor postpones the next KeepAlive (a source that
     // emits empty chunks while muted would otherwise let the server close with NET-0001).
-    if (frame.byteLength === 0) return;
+    const byteLength = frame.byteLength;
+    if (byteLength === 0) return;
     this.keepAlive?.chunk();
     // The meter needs the time only for the first chunk after a KeepAlive: no clock read per chunk.
-    if (this.meter.inPause) this.meter.audioArrived(this.scheduler.now());
+    if (this.meterPaused) {
+      this.meterPaused = false;
+      this.meter.audioArrived(this.scheduler.now());
+    }
     let from = Number.NaN;
     const bytesPerSecond = this.bytesPerSecond;
     if (bytesPerSecond !== undefined) {
       const sentSeconds = this.arrivedBytes / bytesPerSecond;
       from = this.gated === undefined ? sentSeconds : this.gated.originalAt(sentSeconds);
-      this.arrivedBytes += frame.byteLength;
+      this.arrivedBytes += byteLength;
+    }
+    // Nothing waits in the outbox: write to the socket as the outbox's own fast path would (same
+    // checks: open, send buffer at most highWaterBytes), without the outbox and the connection.
+    const target = this.sendTarget;
+    if (target !== undefined && target.readyState === OPEN && target.bufferedAmount <= this.highWaterBytes) {
+      try {
+        target.send(frame);
+      } catch (error) {
+        this.current?.sendFailed(error);
+      }
+      this.recordAudio(frame, from);
+      return;
     }
     this.outbox.push(frame, from);
+  }
+
+  /** Outbox hook: the outbox became direct (nothing waits, a socket is attached) or stopped being. */
+  directChanged(direct: boolean): void {
+    this.sendTarget = direct ? this.current?.sendTarget : undefined;
   }
 
   /** Audio observer: the audio failed; the session ends with its error. */
@@ -345,7 +390,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (this.subscriber.closed) return;
     // Audio that was dropped while no connection was open (it never opened, or never again).
     this.flushGap();
-    this.subscriber.next(this.meter.usage(this.scheduler.now(), closeTimedOut));
+    this.subscriber.next(this.usage(true, closeTimedOut));
     this.subscriber.complete();
   }
 
@@ -381,23 +426,64 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.armSilence();
   }
 
-  /** Outbox hook: a frame went to the socket. */
-  written(frame: Frame, from: number): void {
+  /** The running (`final: false`) or the final `Usage`, with every written chunk counted. */
+  private usage(final: boolean, closeTimedOut = false): UsageEvent {
+    if (this.unmeteredBytes > 0) {
+      this.meter.audioSent(this.unmeteredBytes, this.unmeteredLongest);
+      this.unmeteredBytes = 0;
+      this.unmeteredLongest = 0;
+    }
+    const now = this.scheduler.now();
+    return final ? this.meter.usage(now, closeTimedOut) : this.meter.snapshot(now);
+  }
+
+  /**
+   * An audio frame was written (by the outbox or by {@link next}), with its place on the original
+   * audio (NaN when unknown). The meter's count and the timeline's mapping are updated lazily: the
+   * bytes add up in {@link unmeteredBytes} until a `Usage` is made, and adjacent chunks add up in
+   * one span until a server message (or a new connection) needs the mapping ({@link flushSpan}).
+   */
+  private recordAudio(frame: Uint8Array, from: number): void {
     // Progress while CloseStream waits behind other frames: the wait counts from here.
     if (this.drainTimer !== undefined) this.drainProgressAt = this.scheduler.now();
-    if (typeof frame !== 'string') {
-      this.meter.audioSent(frame.byteLength);
-      this.audioWritten = true;
-      const bytesPerSecond = this.bytesPerSecond;
-      if (bytesPerSecond !== undefined && !Number.isNaN(from)) {
-        const seconds = frame.byteLength / bytesPerSecond;
-        this.timeline.sent(from, seconds);
-        this.ring?.add({ bytes: frame, from, seconds });
-        this.writtenTo = from + seconds;
-        this.connectionSentBytes += frame.byteLength;
+    const byteLength = frame.byteLength;
+    this.unmeteredBytes += byteLength;
+    if (byteLength > this.unmeteredLongest) this.unmeteredLongest = byteLength;
+    this.audioWritten = true;
+    const bytesPerSecond = this.bytesPerSecond;
+    if (bytesPerSecond !== undefined && !Number.isNaN(from)) {
+      const seconds = byteLength / bytesPerSecond;
+      if (this.spanBytes > 0 && Math.abs(from - this.writtenTo) <= ADJACENT_SECONDS) {
+        this.spanBytes += byteLength;
+      } else {
+        this.flushSpan();
+        this.spanFrom = from;
+        this.spanBytes = byteLength;
       }
-      if (this.reconnect !== undefined) this.armSilence();
-    } else if (frame === KEEP_ALIVE) {
+      this.ring?.add({ bytes: frame, from, seconds });
+      this.writtenTo = from + seconds;
+      this.connectionSentBytes += byteLength;
+    }
+    if (this.reconnect !== undefined) this.armSilence();
+  }
+
+  /** Tells the timeline of the span of written audio it has not been told of yet. */
+  private flushSpan(): void {
+    const bytes = this.spanBytes;
+    if (bytes === 0) return;
+    this.spanBytes = 0;
+    this.timeline.sent(this.spanFrom, bytes / this.bytesPerSecond!);
+  }
+
+  /** Outbox hook: a frame went to the socket. */
+  written(frame: Frame, from: number): void {
+    if (typeof frame !== 'string') {
+      this.recordAudio(frame, from);
+      return;
+    }
+    // Progress while CloseStream waits behind other frames: the wait counts from here.
+    if (this.drainTimer !== undefined) this.drainProgressAt = this.scheduler.now();
+    if (frame === KEEP_ALIVE) {
       this.meter.keepAliveSent(from);
       this.subscriber.next({ type: 'KeepAlive', at: this.scheduler.now() - this.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {
@@ -438,6 +524,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   private onMessage(message: ServerMessage): void {
     if (message.type === 'Metadata') this.meter.metadata(message.duration);
+    // Every time in the message is covered by the audio written before it came.
+    this.flushSpan();
     // The decoded message is the session's own (fresh from the decoder): rebased in place.
     const event = this.timeline.dedupe(this.timeline.rebaseOwned(message));
     const ring = this.ring;
@@ -463,6 +551,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.serverHeardTo = 0;
     this.sentFinalizes = undefined;
     this.meter.connectionOpened();
+    // The audio written on the connection before belongs to its clock.
+    this.flushSpan();
     this.timeline.connectionOpened();
     this.flushGap();
     this.subscriber.next(
@@ -663,6 +753,12 @@ function stopTimer(timerSubscription: Subscription | undefined): undefined {
   timerSubscription?.unsubscribe();
   return undefined;
 }
+
+/**
+ * Chunks closer than this (s) on the original audio are adjacent: positions come from byte counts,
+ * so they may differ by float noise, where a real gap is at least one sample (as in the timeline).
+ */
+const ADJACENT_SECONDS = 1e-6;
 
 /** Unreported audio (s) beyond which a server that has gone silent owes results (see armSilence). */
 const UNREPORTED_SLACK_SECONDS = 1;

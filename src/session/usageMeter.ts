@@ -122,10 +122,13 @@ export class UsageMeter {
     }
   }
 
-  /** Bytes of audio were sent (one binary frame). */
-  audioSent(byteCount: number): void {
+  /**
+   * Bytes of audio were sent: one binary frame of `byteCount` bytes, or several frames adding up
+   * to `byteCount` whose longest had `longestFrame` bytes.
+   */
+  audioSent(byteCount: number, longestFrame = byteCount): void {
     this.bytes += byteCount;
-    if (byteCount > this.longestFrame) this.longestFrame = byteCount;
+    if (longestFrame > this.longestFrame) this.longestFrame = longestFrame;
   }
 
   /** The silence gate dropped `seconds` of the original audio (one span): not sent, not billed. */

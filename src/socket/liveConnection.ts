@@ -16,6 +16,7 @@ import {
   CONNECTING,
   OPEN,
   type LiveCredentials,
+  type SendTarget,
   type WebSocketCloseEventLike,
   type WebSocketFactory,
   type WebSocketLike,
@@ -207,13 +208,30 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
     try {
       socket.send(frame);
     } catch (error) {
-      this.lose(
-        this.error({
-          kind: 'protocol',
-          message: `could not send a frame to ${endpointOf(this.url)}: ${describe(error)}`,
-        }),
-      );
+      this.sendFailed(error);
     }
+  }
+
+  /**
+   * What frames can be written to directly while the connection is open (the socket's
+   * `sendTarget`, or the socket itself), for a caller that checks `readyState` itself and reports a
+   * `send` that throws to {@link sendFailed}; undefined before the open and once closed.
+   */
+  get sendTarget(): SendTarget | undefined {
+    const socket = this.socket;
+    if (this.done || !this.opened || socket === undefined) return undefined;
+    return socket.sendTarget ?? socket;
+  }
+
+  /** A `send` threw: the connection is lost with a `protocol` LiveError (as in {@link send}). */
+  sendFailed(error: unknown): void {
+    if (this.done) return;
+    this.lose(
+      this.error({
+        kind: 'protocol',
+        message: `could not send a frame to ${endpointOf(this.url)}: ${describe(error)}`,
+      }),
+    );
   }
 
   /** Removes the listeners and closes the socket with 1000 if it is connecting or open. Idempotent. */

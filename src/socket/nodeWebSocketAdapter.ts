@@ -12,6 +12,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import type {
+  SendTarget,
   UpgradeResponse,
   WebSocketLike,
   WebSocketLikeEventMap,
@@ -159,6 +160,11 @@ export class NodeWebSocketAdapter implements WebSocketLike {
   /** The subprotocol the server chose, `''` if none. */
   get protocol(): string {
     return this.ws.protocol;
+  }
+
+  /** The `ws` socket: deepgram-rx writes audio to it directly, not through this adapter. */
+  get sendTarget(): SendTarget {
+    return this.ws;
   }
 
   /**

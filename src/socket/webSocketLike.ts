@@ -89,6 +89,24 @@ export interface WebSocketLike {
   listen?(handler: WebSocketLikeHandler | undefined): void;
   /** Set by transports that see the upgrade response; read when the socket opens or closes. */
   readonly upgradeResponse?: UpgradeResponse;
+  /**
+   * Optional. For an adapter over another socket: the object that really sends, whose `send`,
+   * `bufferedAmount` and `readyState` mean exactly what this socket's do. Once the socket is open,
+   * deepgram-rx writes audio chunks to it directly (one object and one call less per chunk; the
+   * events still come through this socket). `nodeWebSocket()`'s sockets give their `ws` socket.
+   */
+  readonly sendTarget?: SendTarget;
+}
+
+/**
+ * What a socket's audio is written to: the sending part of {@link WebSocketLike} (see
+ * {@link WebSocketLike.sendTarget}).
+ */
+export interface SendTarget {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  /** A `string` goes out as a text frame, an `ArrayBufferView` as a binary frame of exactly its bytes. */
+  send(data: string | ArrayBufferView): void;
 }
 
 /**

@@ -183,6 +183,22 @@ it('reports a mismatch of more than one chunk per connection as not reconciled',
   expect(meter.usage(1000, false)).toMatchObject({ mismatchSeconds: -0.15, reconciled: false });
 });
 
+it('takes several frames at once with their longest one as the chunk the reconciliation allows', () => {
+  const metered = (longestFrame: number): UsageMeter => {
+    const meter = new UsageMeter(0, 32000);
+    meter.connectionOpened();
+    meter.audioSent(9600, longestFrame); // 300 ms in frames of at most longestFrame bytes
+    meter.metadata(0.1); // the server counted 200 ms less
+    return meter;
+  };
+  expect(metered(6400).usage(1000, false)).toMatchObject({
+    audioBytes: 9600,
+    mismatchSeconds: -0.2,
+    reconciled: true,
+  });
+  expect(metered(3200).usage(1000, false)).toMatchObject({ mismatchSeconds: -0.2, reconciled: false });
+});
+
 it('allows one chunk of mismatch for each connection', () => {
   const meter = new UsageMeter(0, 32000);
   meter.connectionOpened();

@@ -286,6 +286,11 @@ describe('wire and state', () => {
     expect(socket.protocol).toBe('token');
     expect(socket.bufferedAmount).toBe(socket.ws.bufferedAmount);
   });
+
+  it('gives the ws socket as its send target, so that audio skips the adapter', async () => {
+    const socket = await opened({ auth: 'subprotocol' });
+    expect(socket.sendTarget).toBe(socket.ws);
+  });
 });
 
 describe('listen(handler)', () => {
