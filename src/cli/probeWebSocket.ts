@@ -18,8 +18,9 @@ export interface SendProbe {
 
 /**
  * Wraps a factory so every socket it makes reports its outgoing frames to `probe`. The socket is
- * the inner factory's own object, with only its `send` method wrapped: every other property
- * (`readyState`, `upgradeResponse`, listeners) is untouched.
+ * the inner factory's own object, with its `send` method wrapped and its `sendTarget` hidden (so
+ * that audio goes through that `send` too): every other property (`readyState`,
+ * `upgradeResponse`, listeners) is untouched.
  *
  * @param inner - the real transport (e.g. `nodeWebSocket()`)
  * @param probe - the hooks
@@ -36,6 +37,8 @@ export function probeWebSocket(inner: WebSocketFactory, probe: SendProbe): WebSo
       else if (data instanceof Uint8Array) probe.onAudio?.(data, index);
       send(data);
     };
+    // Audio would otherwise go to the socket's send target (the ws socket), past the wrapped send.
+    Object.defineProperty(socket, 'sendTarget', { value: undefined, configurable: true });
     return socket;
   };
 }

@@ -94,6 +94,8 @@ export interface WebSocketLike {
    * `bufferedAmount` and `readyState` mean exactly what this socket's do. Once the socket is open,
    * deepgram-rx writes audio chunks to it directly (one object and one call less per chunk; the
    * events still come through this socket). `nodeWebSocket()`'s sockets give their `ws` socket.
+   * A wrapper that watches or changes `send` must wrap or hide `sendTarget` too, or the audio
+   * passes it by.
    */
   readonly sendTarget?: SendTarget;
 }

@@ -68,6 +68,24 @@ describe('probeWebSocket', () => {
     ]);
   });
 
+  test("hides the socket's send target, so that transcribe sends audio through the probed send", () => {
+    const log: string[] = [];
+    const chunks: Uint8Array[] = [];
+    const factory: WebSocketFactory = (request) => {
+      const socket = fakeFactory(log).factory(request);
+      return Object.assign(socket, {
+        sendTarget: { readyState: 1, bufferedAmount: 0, send: () => log.push('target') },
+      });
+    };
+    const socket = probeWebSocket(factory, { onAudio: (chunk) => chunks.push(chunk) })({
+      url: 'ws://x/v1/listen',
+    });
+    expect(socket.sendTarget).toBeUndefined();
+    socket.send(new Uint8Array(320));
+    expect(chunks).toHaveLength(1);
+    expect(log).toEqual(['send 320 bytes']);
+  });
+
   test("returns the inner factory's own socket, so its other properties are untouched", () => {
     const { factory, made } = fakeFactory([]);
     const socket = probeWebSocket(factory, {})({ url: 'ws://x/v1/listen' });

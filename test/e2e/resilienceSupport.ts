@@ -6,6 +6,7 @@ import { from, type Observable } from 'rxjs';
 import type { Word } from '../../src/protocol/messages';
 import type { LiveEvent } from '../../src/session/liveEvent';
 import { nodeWebSocket, type NodeWebSocketOptions } from '../../src/socket/nodeWebSocket';
+import { NodeWebSocketAdapter } from '../../src/socket/nodeWebSocketAdapter';
 import type { WebSocketFactory, WebSocketLike } from '../../src/socket/webSocketLike';
 import type { EmulatorSession } from '../../src/server';
 import { loadScript } from '../../src/server/engine';
@@ -73,13 +74,18 @@ export function recordingWebSocket(
     const socket = base(request);
     const sent: Array<[number, number]> = [];
     sockets.push({ socket, sent });
-    const send = socket.send.bind(socket);
-    socket.send = (data: string | ArrayBufferView): void => {
+    // Recorded on the ws socket: audio goes to it directly (the adapter's sendTarget), control
+    // frames through the adapter.
+    if (!(socket instanceof NodeWebSocketAdapter))
+      throw new Error('nodeWebSocket() made another kind of socket');
+    const ws = socket.ws;
+    const send = ws.send.bind(ws) as (data: string | ArrayBufferView) => void;
+    ws.send = ((data: string | ArrayBufferView): void => {
       if (typeof data !== 'string') {
         sent.push([offsets.get(data as Uint8Array) ?? Number.NaN, data.byteLength]);
       }
       send(data);
-    };
+    }) as typeof ws.send;
     return socket;
   };
   return { factory, sockets };
