@@ -20,7 +20,7 @@ import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnec
 import { LiveError } from '../socket/liveError';
 import type { SocketOpenEvent } from '../socket/liveSocket';
 import { OPEN, type SendTarget } from '../socket/webSocketLike';
-import type { LiveEvent } from './liveEvent';
+import type { LiveEvent, UsageEvent } from './liveEvent';
 import type { AudioBufferOverflowError } from './audioBufferOverflowError';
 import { CredentialSupplierError } from './credentials';
 import { Outbox, type OutboxHooks } from './outbox';
@@ -36,7 +36,6 @@ import {
 import { ReplayRing } from './replayRing';
 import { createTimeline } from './timeline';
 import type { SessionSettings } from './transcribeConfig';
-import type { UsageEvent } from './liveEvent';
 import { UsageMeter } from './usageMeter';
 
 /** Where the gate's dropped spans fall on the sent audio, to place each sent chunk on the original audio. */

@@ -13,7 +13,8 @@ import type { UsageEvent } from './liveEvent';
  * end of the audio); it is idle, and counted in full in `idleSeconds`, when a KeepAlive fell due in
  * it ({@link pauseKeptAlive}, given the pause's start) and was written ({@link keepAliveSent}, given
  * the same start). The clock need not be read for every chunk: the caller may report arrivals only
- * while {@link inPause} is true. A KeepAlive that waits behind backpressure counts its pause when it
+ * while {@link inPause} is true, that is from a {@link pauseKeptAlive} to the next arrival (the
+ * session tracks that itself, so that a chunk does not touch the meter). A KeepAlive that waits behind backpressure counts its pause when it
  * is written, and the pause still ends at the chunk that ended it, even when that chunk came first.
  * A pause whose KeepAlives were never written is not counted.
  *

@@ -156,7 +156,9 @@ it('loses the connection with a protocol LiveError when the send target throws, 
   expect(server.connections[0]!.closed).toMatchObject({ by: 'client', time: 0 });
 });
 
-it('counts the chunks written to the send target in Usage and maps the server times onto them', () => {
+// Mapping server times through spans written this way is covered by transcribe.timeline.test.ts:
+// the fake's socket is its own send target, so those sessions take the same path.
+it('counts the chunks written to the send target in Usage and delivers the Results that cover them', () => {
   const routes: Route[] = [];
   const events: LiveEvent[] = [];
   scheduler.run(({ cold, flush }) => {
