@@ -3,7 +3,6 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  asyncScheduler,
   concatMap,
   defer,
   ignoreElements,
@@ -14,6 +13,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { bytesPerSample } from '../protocol/audioFormat';
+import { schedulerOption } from '../protocol/schedulerOption';
 import { WavFileError } from './wavFileError';
 import { parseWav, type WavFormat } from './wavHeader';
 
@@ -92,6 +92,7 @@ function readFile(path: string): Uint8Array {
  * @param config - `chunkMs` (default 100), `pace` (default `'realtime'`), `scheduler`
  * @throws WavFileError when the file is missing, unreadable, not a WAV, or in an unsupported format
  * @throws RangeError when `chunkMs` is not finite and > 0, is shorter than one sample frame, or `pace` is unknown
+ * @throws TypeError when `scheduler` is not an rxjs `SchedulerLike`
  * @example
  * ```ts
  * import { readWav } from 'deepgram-rx/node';
@@ -112,7 +113,7 @@ export function readWav(path: string, config: ReadWavConfig = {}): WavAudio {
   if (pace !== 'realtime' && pace !== 'fast') {
     throw new RangeError(`readWav: pace must be 'realtime' or 'fast', got ${String(pace)}`);
   }
-  const scheduler = config.scheduler ?? asyncScheduler;
+  const scheduler = schedulerOption('readWav', config.scheduler);
 
   const { format, data } = parseWav(readFile(path), path);
   const frameBytes = bytesPerSample(format.encoding) * format.channels;

@@ -17,11 +17,14 @@ export interface KeepAliveDelays {
   readonly intervalMs: number;
 }
 
-function checkDelay(name: 'idleMs' | 'intervalMs', value: unknown): number {
+function checkDelay(owner: string, name: string, value: unknown): number {
+  // A RangeError for a value of another type too (the contract of withKeepAlive): it is not a
+  // number of milliseconds in the range.
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value >= SERVER_WINDOW_MS) {
+    const found = typeof value === 'number' ? String(value) : value === null ? 'null' : `a ${typeof value}`;
     throw new RangeError(
-      `withKeepAlive: ${name} must be a finite number of milliseconds > 0 and < ${SERVER_WINDOW_MS} ` +
-        `(Deepgram's inactivity window), got ${String(value)}`,
+      `${owner}: ${name} must be a finite number of milliseconds > 0 and < ${SERVER_WINDOW_MS} ` +
+        `(Deepgram's inactivity window), got ${found}`,
     );
   }
   return value;
@@ -30,11 +33,18 @@ function checkDelay(name: 'idleMs' | 'intervalMs', value: unknown): number {
 /**
  * Applies the defaults (`idleMs` 3000, `intervalMs` = `idleMs`) and checks both delays.
  *
- * @throws RangeError when a delay is not finite, ≤ 0 or ≥ 10000 (Deepgram's inactivity window)
+ * @param config - the delays as given
+ * @param owner - who is checking, for the message: `'withKeepAlive'` (default) or `'transcribe'`
+ * @param path - what the delays are called in the owner's config: `''` (default) or `'keepAlive.'`
+ * @throws RangeError when a delay is not a finite number > 0 and < 10000 (Deepgram's inactivity window)
  */
-export function keepAliveDelays(config: { idleMs?: number; intervalMs?: number }): KeepAliveDelays {
-  const idleMs = checkDelay('idleMs', config.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS);
-  const intervalMs = checkDelay('intervalMs', config.intervalMs ?? idleMs);
+export function keepAliveDelays(
+  config: { idleMs?: number; intervalMs?: number },
+  owner = 'withKeepAlive',
+  path = '',
+): KeepAliveDelays {
+  const idleMs = checkDelay(owner, `${path}idleMs`, config.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS);
+  const intervalMs = checkDelay(owner, `${path}intervalMs`, config.intervalMs ?? idleMs);
   return { idleMs, intervalMs };
 }
 

@@ -1,5 +1,6 @@
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber } from 'rxjs';
 import { KEEP_ALIVE, type Frame } from '../protocol/frames';
+import { schedulerOption } from '../protocol/schedulerOption';
 import {
   DEFAULT_KEEP_ALIVE_IDLE_MS,
   KeepAliveClock,
@@ -67,6 +68,7 @@ export { DEFAULT_KEEP_ALIVE_IDLE_MS };
  *
  * @param config - `idleMs` (default 3000), `intervalMs` (default `idleMs`), `scheduler` (default `asyncScheduler`)
  * @throws RangeError when `idleMs` or `intervalMs` is not finite, ≤ 0 or ≥ 10000
+ * @throws TypeError when `scheduler` is not an rxjs `SchedulerLike`
  * @example
  * ```ts
  * import { withKeepAlive } from 'deepgram-rx';
@@ -78,7 +80,7 @@ export { DEFAULT_KEEP_ALIVE_IDLE_MS };
  */
 export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Uint8Array, Frame> {
   const delays = keepAliveDelays(config);
-  const scheduler = config.scheduler ?? asyncScheduler;
+  const scheduler = schedulerOption('withKeepAlive', config.scheduler);
 
   return (audio$) =>
     new Observable<Frame>((subscriber) => {

@@ -199,3 +199,32 @@ export type LiveEvent =
  * ```
  */
 export type LiveEventType = LiveEvent['type'];
+
+/**
+ * Every {@link LiveEventType}, for checks at run time (`ofType` refuses any other name). A record
+ * rather than an array, so that the compiler fails here when an event type is added or removed.
+ */
+const LIVE_EVENT_TYPES: Readonly<Record<LiveEventType, true>> = {
+  Results: true,
+  Metadata: true,
+  UtteranceEnd: true,
+  SpeechStarted: true,
+  Error: true,
+  Unknown: true,
+  Open: true,
+  Reconnecting: true,
+  Gap: true,
+  DecodeFailure: true,
+  KeepAlive: true,
+  Usage: true,
+};
+
+/** True when `name` is the `type` of some {@link LiveEvent}. */
+export function isLiveEventType(name: string): name is LiveEventType {
+  return Object.prototype.hasOwnProperty.call(LIVE_EVENT_TYPES, name);
+}
+
+/** The event types, listed for messages. */
+export function liveEventTypeNames(): string {
+  return Object.keys(LIVE_EVENT_TYPES).join(', ');
+}

@@ -1,5 +1,5 @@
 import { filter, type OperatorFunction } from 'rxjs';
-import type { LiveEvent } from './liveEvent';
+import { isLiveEventType, liveEventTypeNames, type LiveEvent } from './liveEvent';
 
 /**
  * Keeps the {@link LiveEvent}s of the given types and narrows their TypeScript type.
@@ -14,6 +14,7 @@ import type { LiveEvent } from './liveEvent';
  *
  * @param types - one or more event types (`'Results'`, `'Metadata'`, `'Open'`, `'Usage'`, …)
  * @throws TypeError when no type, or something that is not a string, is given
+ * @throws RangeError when a name is not an event type (a misspelling would filter out every event)
  * @example
  * ```ts
  * import { ofType, transcribe } from 'deepgram-rx';
@@ -30,6 +31,10 @@ export function ofType<T extends LiveEvent['type']>(
   for (const type of types) {
     if (typeof type !== 'string') {
       throw new TypeError(`ofType: event types are strings such as 'Results', got ${String(type)}`);
+    }
+    // A misspelt type would filter out every event, and the stream would go quiet without a word.
+    if (!isLiveEventType(type)) {
+      throw new RangeError(`ofType: ${JSON.stringify(type)} is not an event type (${liveEventTypeNames()})`);
     }
   }
   const only = types.length === 1 ? types[0] : undefined;

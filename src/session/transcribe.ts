@@ -88,8 +88,10 @@ export type {
  *
  * @param config - options, credentials, transport, KeepAlive, `finalize$`, limits; see {@link TranscribeConfig}
  * @throws LiveOptionsError when `options` or `url` are invalid
- * @throws RangeError when a number is out of range (`keepAlive` delays, `closeTimeoutMs`, …)
- * @throws TypeError when a setting has the wrong type, or both `apiKey` and `accessToken` are given
+ * @throws RangeError when a numeric setting is not a number in its range (`keepAlive` delays,
+ *   `closeTimeoutMs`, …; a string such as `'5000'` too)
+ * @throws TypeError when another setting has the wrong type (`keepAlive`, `webSocket`, `finalize$`,
+ *   `scheduler`, …), or both `apiKey` and `accessToken` are given
  * @example
  * ```ts
  * import { ofType, transcribe } from 'deepgram-rx';

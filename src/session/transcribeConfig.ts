@@ -2,9 +2,10 @@
  * The configuration of `transcribe()` and its call-time validation: everything that can be wrong
  * in a configuration throws here, before any socket opens.
  */
-import { asyncScheduler, interval, isObservable, merge, type Observable, type SchedulerLike } from 'rxjs';
+import { interval, isObservable, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
+import { schedulerOption } from '../protocol/schedulerOption';
 import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
@@ -282,8 +283,12 @@ export interface SessionSettings {
   readonly meter$: Observable<unknown> | undefined;
 }
 
+/**
+ * What an invalid option was, for its error message. Never a string's text: a misplaced string is
+ * often the API key (`transcribe(apiKey)`), and errors must not carry it.
+ */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return 'a string';
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
   if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
@@ -298,6 +303,7 @@ function checkNumber(
   rule: string,
 ): number | undefined {
   if (value === undefined) return undefined;
+  // A RangeError for a value of another type too, as withKeepAlive's delays: not a number in range.
   if (typeof value !== 'number' || Number.isNaN(value) || !test(value)) {
     throw new RangeError(`transcribe: ${name} must be ${rule}, got ${describe(value)}`);
   }
@@ -318,7 +324,7 @@ function keepAliveOf(keepAlive: TranscribeConfig['keepAlive']): KeepAliveDelays 
       `transcribe: keepAlive must be an object ({ idleMs, intervalMs }) or false, got ${describe(keepAlive)}`,
     );
   }
-  return keepAliveDelays(keepAlive ?? {});
+  return keepAliveDelays(keepAlive ?? {}, 'transcribe', 'keepAlive.');
 }
 
 /** The reconnect policy: the defaults when `reconnect` is absent, none when it is `false`. */
@@ -387,7 +393,7 @@ function gateOf(gate: TranscribeConfig['gate'], options: LiveOptions): GateSilen
   const { encoding, sample_rate, channels } = options;
   if (encoding === undefined || !GATE_ENCODINGS.includes(encoding) || sample_rate === undefined) {
     throw new TypeError(
-      `transcribe: gate needs options.encoding linear16, mulaw or alaw and options.sample_rate, got encoding ${describe(encoding)}`,
+      `transcribe: gate needs options.encoding linear16, mulaw or alaw and options.sample_rate, got encoding ${typeof encoding === 'string' ? JSON.stringify(encoding) : describe(encoding)}`,
     );
   }
   const config: GateSilenceConfig = {
@@ -438,7 +444,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
   }
   const options = config.options ?? {};
   const url = asWebSocketUrl(listenUrl(options, config.url ?? DEFAULT_LISTEN_URL));
-  const scheduler = config.scheduler ?? asyncScheduler;
+  const scheduler = schedulerOption('transcribe', config.scheduler);
   const closeTimeoutMs =
     checkNumber('closeTimeoutMs', config.closeTimeoutMs, timerDelay, TIMER_DELAY) ?? DEFAULT_CLOSE_TIMEOUT_MS;
   const openTimeoutMs =

@@ -66,18 +66,26 @@ export function checkCredentials(credentials: LiveCredentials | undefined): void
   if (problem !== undefined) throw new TypeError(`liveSocket: credentials.secret ${problem}`);
 }
 
-/** Throws a TypeError when `url` is not an absolute ws:// or wss:// URL. */
+/**
+ * Throws a TypeError when `url` is not an absolute ws:// or wss:// URL. The message shows a URL
+ * (redacted) only when the value has a `scheme://` in it: anything else may be the API key, passed
+ * as the url by mistake, and errors must not carry it.
+ */
 export function checkUrl(url: string): void {
+  const shown = (): string =>
+    typeof url === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+      ? `"${redactUrl(url)}"`
+      : typeof url === 'string'
+        ? 'a string that is not a URL'
+        : typeof url;
   let scheme: string;
   try {
     scheme = new URL(url).protocol;
   } catch {
-    throw new TypeError(
-      `liveSocket: url must be an absolute ws:// or wss:// URL, got "${redactUrl(String(url))}"`,
-    );
+    throw new TypeError(`liveSocket: url must be an absolute ws:// or wss:// URL, got ${shown()}`);
   }
   if (scheme !== 'ws:' && scheme !== 'wss:') {
-    throw new TypeError(`liveSocket: url must use ws:// or wss://, got "${redactUrl(url)}"`);
+    throw new TypeError(`liveSocket: url must use ws:// or wss://, got ${shown()}`);
   }
 }
 

@@ -66,6 +66,11 @@ function validate(config: LiveSocketConfig): void {
   if (frames !== undefined && typeof frames !== 'function' && !isObservable(frames)) {
     throw new TypeError('liveSocket: frames must be an Observable or a function returning one');
   }
+  if (config.webSocket !== undefined && typeof config.webSocket !== 'function') {
+    throw new TypeError(
+      `liveSocket: webSocket must be a WebSocketFactory function, got ${typeof config.webSocket}`,
+    );
+  }
 }
 
 /** One subscription of {@link liveSocket}: the connection's events go to `subscriber`; `frames` is subscribed at open. */

@@ -22,7 +22,7 @@ export interface NodeWebSocketOptions {
    * the transport's own (`transcribe`'s `openTimeoutMs` bounds every connection attempt).
    */
   readonly handshakeTimeoutMs?: number;
-  /** The most bytes of a refusal's body to read for its `err_code` (default 16384). */
+  /** The most bytes of a refusal's body to read for its `err_code` (an integer >= 0; default 16384). */
   readonly maxErrorBodyBytes?: number;
   /**
    * Half-open detection: once open, send a WebSocket ping every `heartbeatMs`; a ping still
@@ -71,6 +71,43 @@ function checkDelay(name: string, value: number | undefined): number | undefined
     );
   }
   return value;
+}
+
+/** The option's type, or its value when it is short and not a string (never a string's text: it may be a key). */
+function describeOption(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  return typeof value === 'function' ? 'a function' : typeof value;
+}
+
+/** `maxErrorBodyBytes`: an integer ≥ 0 (NaN would never stop the body read, a fraction cuts oddly). */
+function checkMaxErrorBody(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_ERROR_BODY;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(
+      `nodeWebSocket: maxErrorBodyBytes must be an integer >= 0, got ${describeOption(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `headers`: an object whose values are strings (`ws` would fail later, at connect, on anything else). */
+function checkHeaders(headers: unknown): void {
+  if (headers === undefined) return;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError(
+      `nodeWebSocket: headers must be an object of strings, got ${describeOption(headers)}`,
+    );
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') {
+      throw new TypeError(
+        `nodeWebSocket: headers[${JSON.stringify(name)}] must be a string, got ${describeOption(value)}`,
+      );
+    }
+  }
 }
 
 /** Fills `ws`'s masking-key buffer with zeros: `ws` then skips the copy and the mask of the payload. */
@@ -130,6 +167,8 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
  * is the underlying `ws` socket.
  *
  * @param options - auth style, extra headers, handshake timeout, other `ws` options
+ * @throws TypeError or RangeError, naming the option, when an option is invalid (an unknown `auth`
+ *   or `frameMask`, headers that are not strings, a delay out of range, …)
  * @example
  * ```ts
  * import { transcribe } from 'deepgram-rx';
@@ -142,10 +181,23 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
  * ```
  */
 export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFactory {
-  const maxBody = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `nodeWebSocket: options must be an object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  const maxBody = checkMaxErrorBody(options.maxErrorBodyBytes);
   const heartbeatMs = checkDelay('heartbeatMs', options.heartbeatMs);
   const handshakeTimeoutMs = checkDelay('handshakeTimeoutMs', options.handshakeTimeoutMs);
-  const useHeader = (options.auth ?? 'header') === 'header';
+  const auth = options.auth ?? 'header';
+  // A typo must not quietly move the key from the Authorization header into the subprotocol list.
+  if (auth !== 'header' && auth !== 'subprotocol') {
+    throw new RangeError(
+      `nodeWebSocket: auth must be 'header' or 'subprotocol', got ${describeOption(auth)}`,
+    );
+  }
+  checkHeaders(options.headers);
+  const useHeader = auth === 'header';
   const frameMask = options.frameMask ?? 'random';
   if (frameMask !== 'random' && frameMask !== 'zero') {
     throw new RangeError(`nodeWebSocket: frameMask must be 'random' or 'zero', got ${String(frameMask)}`);

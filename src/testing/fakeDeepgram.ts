@@ -2,7 +2,9 @@
  * A scripted, in-memory Deepgram for marble tests: a `WebSocketFactory` whose sockets live on a
  * scheduler (a `TestScheduler` inside `run`, or any `SchedulerLike`).
  */
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import { schedulerOption } from '../protocol/schedulerOption';
+import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import type { WebSocketFactory } from '../socket/webSocketLike';
 import { FakeConnection } from './fakeConnection';
 
@@ -62,6 +64,8 @@ function defaultRequestId(index: number): string {
  * binary, with virtual send times), `textFrames`, `audioBytes` and `closed`.
  *
  * @param config - scheduler, handshake delay, CloseStream and idle-timeout behaviour, scripting hook
+ * @throws RangeError when `openDelayMs`, `closeStream`, `closeStreamDelayMs` or `idleTimeoutMs` is invalid
+ * @throws TypeError when `scheduler` is not an rxjs `SchedulerLike`
  * @example
  * ```ts
  * import { TestScheduler } from 'rxjs/testing';
@@ -88,11 +92,26 @@ export function fakeDeepgram(config: FakeDeepgramConfig = {}): FakeDeepgram {
   if (openDelayMs !== false && (!Number.isFinite(openDelayMs) || openDelayMs < 0)) {
     throw new RangeError(`fakeDeepgram: openDelayMs must be ≥ 0 or false, got ${openDelayMs}`);
   }
+  const closeStream = config.closeStream ?? 'metadata-and-close';
+  if (closeStream !== 'metadata-and-close' && closeStream !== 'ignore') {
+    throw new RangeError(
+      `fakeDeepgram: closeStream must be 'metadata-and-close' or 'ignore', got ${JSON.stringify(closeStream)}`,
+    );
+  }
+  const closeStreamDelayMs = config.closeStreamDelayMs ?? 0;
+  if (!Number.isFinite(closeStreamDelayMs) || closeStreamDelayMs < 0) {
+    throw new RangeError(`fakeDeepgram: closeStreamDelayMs must be ≥ 0, got ${closeStreamDelayMs}`);
+  }
+  if (config.idleTimeoutMs !== undefined && !isTimerDelay(config.idleTimeoutMs)) {
+    throw new RangeError(
+      `fakeDeepgram: idleTimeoutMs must be > 0 and at most ${MAX_TIMER_MS} (the longest timer), got ${config.idleTimeoutMs}`,
+    );
+  }
   const settings = {
-    scheduler: config.scheduler ?? asyncScheduler,
+    scheduler: schedulerOption('fakeDeepgram', config.scheduler),
     browserLike: config.browserLike ?? false,
-    closeStream: config.closeStream ?? 'metadata-and-close',
-    closeStreamDelayMs: config.closeStreamDelayMs ?? 0,
+    closeStream,
+    closeStreamDelayMs,
     idleTimeoutMs: config.idleTimeoutMs,
   } as const;
   const requestIdOf = config.requestId ?? defaultRequestId;

@@ -70,3 +70,17 @@ it('throws a TypeError when called without a type', () => {
   expect(() => ofType()).toThrow(TypeError);
   expect(() => ofType(7 as unknown as 'Open')).toThrow(TypeError);
 });
+
+it('throws a RangeError naming the event types for a misspelt one (it would filter out every event)', () => {
+  expect(() => ofType('Reslts' as 'Results')).toThrow(
+    new RangeError(
+      'ofType: "Reslts" is not an event type (Results, Metadata, UtteranceEnd, SpeechStarted, Error, Unknown, Open, Reconnecting, Gap, DecodeFailure, KeepAlive, Usage)',
+    ),
+  );
+});
+
+it('accepts every event type, the server messages and the session events alike', () => {
+  const all = ['Results', 'Metadata', 'UtteranceEnd', 'SpeechStarted', 'Error', 'Unknown'] as const;
+  const session = ['Open', 'Reconnecting', 'Gap', 'DecodeFailure', 'KeepAlive', 'Usage'] as const;
+  expect(() => ofType(...all, ...session)).not.toThrow();
+});

@@ -136,6 +136,21 @@ it('throws a TypeError that does not echo the key when it holds a newline or a s
   );
 });
 
+it('throws a TypeError that does not echo a string passed as the whole config (it is often the key)', () => {
+  const key = 'dg-key-0123456789abcdef';
+  expect(() => transcribe(key as unknown as TranscribeConfig)).toThrow(
+    new TypeError('transcribe: config must be an object, got a string'),
+  );
+});
+
+it('throws a RangeError naming keepAlive.idleMs, without its text, for a delay given as a string', () => {
+  expect(call({ keepAlive: { idleMs: '2000' as unknown as number } })).toThrow(
+    new RangeError(
+      "transcribe: keepAlive.idleMs must be a finite number of milliseconds > 0 and < 10000 (Deepgram's inactivity window), got a string",
+    ),
+  );
+});
+
 it('validates reconnect settings when transcribe() is called', () => {
   expect(call({ reconnect: { maxAttempts: 3, initialDelayMs: 100 } })).not.toThrow();
   expect(call({ reconnect: false })).not.toThrow();

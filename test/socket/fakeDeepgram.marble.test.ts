@@ -298,3 +298,21 @@ it('errors with a protocol LiveError and unsubscribes frames when a frame cannot
   });
   expect(unsubscribedAt).toBe(3);
 });
+
+describe('fakeDeepgram options', () => {
+  it("refuses a closeStream other than 'metadata-and-close' or 'ignore' when called", () => {
+    expect(() => fakeDeepgram({ closeStream: 'metadata' as 'ignore' })).toThrow(
+      new RangeError(`fakeDeepgram: closeStream must be 'metadata-and-close' or 'ignore', got "metadata"`),
+    );
+  });
+
+  it.each([-5, Number.NaN])('refuses closeStreamDelayMs %p when called', (closeStreamDelayMs) => {
+    expect(() => fakeDeepgram({ closeStreamDelayMs })).toThrow(
+      new RangeError(`fakeDeepgram: closeStreamDelayMs must be ≥ 0, got ${closeStreamDelayMs}`),
+    );
+  });
+
+  it.each([0, 2 ** 31])('refuses idleTimeoutMs %p when called', (idleTimeoutMs) => {
+    expect(() => fakeDeepgram({ idleTimeoutMs })).toThrow(/^fakeDeepgram: idleTimeoutMs must be > 0/);
+  });
+});

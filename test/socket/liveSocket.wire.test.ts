@@ -446,6 +446,27 @@ describe('secrets', () => {
     expectNoKey(thrown, KEY);
   });
 
+  it('throws at call time for a webSocket that is not a factory function', () => {
+    expect(() => liveSocket({ url: server.url, webSocket: {} as unknown as WebSocketFactory })).toThrow(
+      new TypeError('liveSocket: webSocket must be a WebSocketFactory function, got object'),
+    );
+  });
+
+  it('throws at call time, without echoing it, for the key passed as the url by mistake', () => {
+    let thrown: unknown;
+    try {
+      liveSocket({ url: KEY });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toEqual(
+      new TypeError(
+        'liveSocket: url must be an absolute ws:// or wss:// URL, got a string that is not a URL',
+      ),
+    );
+    expectNoKey(thrown, KEY);
+  });
+
   it('throws at call time, without echoing it, for a secret with a trailing newline (no header or subprotocol can carry it)', () => {
     let thrown: unknown;
     try {

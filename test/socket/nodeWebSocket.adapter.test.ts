@@ -509,6 +509,34 @@ describe('options', () => {
     expect(() => nodeWebSocket({ frameMask: 'random', wsOptions: { followRedirects: true } })).not.toThrow();
   });
 
+  it("refuses an auth other than 'header' or 'subprotocol' when called (a typo would move the key)", () => {
+    expect(() => nodeWebSocket({ auth: 'headers' as 'header' })).toThrow(
+      new RangeError("nodeWebSocket: auth must be 'header' or 'subprotocol', got a string"),
+    );
+    expect(() => nodeWebSocket({ auth: 'subprotocol' })).not.toThrow();
+  });
+
+  it.each([Number.NaN, -1, 1.5, Infinity])('refuses maxErrorBodyBytes %p when called', (value) => {
+    expect(() => nodeWebSocket({ maxErrorBodyBytes: value })).toThrow(
+      new RangeError(`nodeWebSocket: maxErrorBodyBytes must be an integer >= 0, got ${value}`),
+    );
+  });
+
+  it('refuses headers that are not an object of strings when called', () => {
+    expect(() => nodeWebSocket({ headers: 'User-Agent: x' as unknown as Record<string, string> })).toThrow(
+      new TypeError('nodeWebSocket: headers must be an object of strings, got a string'),
+    );
+    expect(() => nodeWebSocket({ headers: { 'X-Count': 3 as unknown as string } })).toThrow(
+      new TypeError('nodeWebSocket: headers["X-Count"] must be a string, got 3'),
+    );
+  });
+
+  it('refuses options that are not an object when called', () => {
+    expect(() => nodeWebSocket(null as unknown as NodeWebSocketOptions)).toThrow(
+      new TypeError('nodeWebSocket: options must be an object, got null'),
+    );
+  });
+
   it('refuses frameMask together with wsOptions.generateMask when called', () => {
     expect(() =>
       nodeWebSocket({ frameMask: 'random', wsOptions: { generateMask: () => undefined } }),
