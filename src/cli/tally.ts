@@ -113,7 +113,7 @@ export function unfinishedRun(tally: Tally): UnfinishedRun | undefined {
     return {
       code: EXIT.timeout,
       reason:
-        'the server did not finish in time after the end of the audio (no Metadata, no close: a stalled connection?): the transcript may be incomplete',
+        'the server did not close in time after the end of the audio (a stalled connection?): the transcript may be incomplete',
     };
   }
   if (tally.metadataSeconds === undefined) {

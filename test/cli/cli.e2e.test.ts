@@ -227,7 +227,7 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
     expect([run.code, lines(run.stderr)]).toEqual([
       5,
       [
-        'deepgram-rx: the server did not finish in time after the end of the audio (no Metadata, no close: a stalled connection?): the transcript may be incomplete',
+        'deepgram-rx: the server did not close in time after the end of the audio (a stalled connection?): the transcript may be incomplete',
       ],
     ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);

@@ -100,7 +100,7 @@ describe('unfinishedRun', () => {
     const timedOut = usageEvent({ closeTimedOut: true });
     expect(unfinishedRun([metadata(2), timedOut].reduce(tallyEvent, EMPTY_TALLY))).toEqual({
       code: EXIT.timeout,
-      reason: expect.stringContaining('did not finish in time') as string,
+      reason: expect.stringContaining('did not close in time') as string,
     });
   });
 
