@@ -147,6 +147,7 @@ function engineConfigFor(
     punctuate: params.punctuate,
     smartFormat: params.smartFormat,
     diarize: params.diarize,
+    detectEntities: params.detectEntities,
     model: params.model,
     ...(params.extra !== undefined ? { extra: { ...params.extra } } : {}),
     recognizer,

@@ -46,6 +46,8 @@ export interface ListenParams {
   readonly smartFormat: boolean;
   /** `diarize=true` or any `diarize_model`. */
   readonly diarize: boolean;
+  /** `detect_entities=true`: final Results carry `entities` (always empty: the emulator finds none). */
+  readonly detectEntities: boolean;
   /** `debug=true`: an `Error` message with variant `Closing` precedes every server-initiated close. */
   readonly debug: boolean;
   readonly extra?: Readonly<Record<string, string>>;
@@ -242,6 +244,7 @@ export function validateListenQuery(
     punctuate: flag(query, 'punctuate') || flag(query, 'smart_format'),
     smartFormat: flag(query, 'smart_format'),
     diarize: flag(query, 'diarize') || scalar(query, 'diarize_model') !== undefined,
+    detectEntities: flag(query, 'detect_entities'),
     debug: flag(query, 'debug'),
     ...(Object.keys(extra).length > 0 ? { extra } : {}),
     keyterms: valuesOf(query, 'keyterm'),

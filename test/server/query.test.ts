@@ -22,6 +22,7 @@ test('an empty query gets Deepgram defaults', () => {
     punctuate: false,
     smartFormat: false,
     diarize: false,
+    detectEntities: false,
     debug: false,
     keyterms: [],
     warnings: [],
@@ -65,6 +66,10 @@ test('encoding without sample_rate is accepted with a warning', () => {
 test('smart_format implies punctuation and diarize_model implies diarization', () => {
   expect(params('smart_format=true')).toMatchObject({ punctuate: true, smartFormat: true });
   expect(params('diarize_model=latest').diarize).toBe(true);
+});
+
+test('detect_entities=true is read (finals then carry entities)', () => {
+  expect(params('detect_entities=true').detectEntities).toBe(true);
 });
 
 test('extra pairs and keyterms are collected from repeated keys', () => {

@@ -36,6 +36,8 @@ export interface TrackContext {
   readonly vadEvents: boolean;
   readonly punctuate: boolean;
   readonly diarize: boolean;
+  /** Finals carry `entities: []` (`detect_entities=true`). */
+  readonly detectEntities: boolean;
   /** In seconds; undefined when utterance_end_ms is not set. */
   readonly utteranceEndSeconds: number | undefined;
   readonly recognizer: Recognizer;
@@ -124,16 +126,17 @@ export class ChannelTrack {
     this.checkUtteranceEnd(now, out);
   }
 
-  /** Finalize: one `from_finalize` final for the pending audio, if any. */
+  /**
+   * Finalize: one `from_finalize` final for all the pending audio, if any ("the server processes
+   * everything received so far", protocol.md §2.3). A word still being received is in it and ends
+   * where the audio does, as at the end of the stream: a push-to-talk release in mid-word still
+   * gets its final.
+   */
   finalize(now: number, out: OutboundMessage[]): void {
+    this.heldCut = undefined;
     if (now <= this.segmentStart) return;
     this.ask(now);
-    const straddler = this.firstUnfinishedWordBefore(now, now);
-    // A word still being received starts the next segment; everything before it is flushed.
-    const cut =
-      straddler === undefined ? now : Math.max(this.segmentStart, Math.floor(straddler.start * this.rate));
-    this.heldCut = undefined;
-    if (cut > this.segmentStart) this.emitFinal(cut, now, false, true, false, out);
+    this.emitFinal(now, now, false, true, true, out);
   }
 
   /** End of the stream: the last final (words cut by the end of audio end there). */
@@ -273,6 +276,7 @@ export class ChannelTrack {
       confidence: words.length === 0 ? 0 : round6(confidenceSum / words.length),
       words,
       metadata: this.ctx.metadata,
+      entities: isFinal && this.ctx.detectEntities,
     });
   }
 

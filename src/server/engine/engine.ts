@@ -200,6 +200,7 @@ class Engine implements TranscriptionEngine {
       vadEvents: this.config.vadEvents,
       punctuate: this.config.punctuate || this.config.smartFormat === true,
       diarize: this.config.diarize === true,
+      detectEntities: this.config.detectEntities === true,
       utteranceEndSeconds:
         this.config.utteranceEndMs === undefined ? undefined : this.config.utteranceEndMs / 1000,
       recognizer: this.config.recognizer,

@@ -55,6 +55,8 @@ export interface ResultsFields {
   readonly confidence: number;
   readonly words: readonly WireWord[];
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Add `entities: []` (a final with `detect_entities=true`; the emulator detects none). */
+  readonly entities?: boolean;
 }
 
 /** A `Results` message. */
@@ -69,6 +71,7 @@ export function resultsMessage(f: ResultsFields): OutboundMessage {
     channel: { alternatives: [{ transcript: f.transcript, confidence: f.confidence, words: f.words }] },
     metadata: f.metadata,
     from_finalize: f.fromFinalize,
+    ...(f.entities === true ? { entities: [] } : {}),
   };
 }
 

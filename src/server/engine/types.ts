@@ -153,6 +153,8 @@ export interface EngineConfig {
   smartFormat?: boolean;
   /** `diarize=true` (or a `diarize_model`): words carry `speaker`. */
   diarize?: boolean;
+  /** `detect_entities=true`: final Results carry `entities`, empty (nothing is detected). */
+  detectEntities?: boolean;
   /** The `model` query value; empty or undefined means the default (`base`). */
   model: string;
   extra?: Record<string, string>;

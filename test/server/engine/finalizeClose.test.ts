@@ -16,6 +16,20 @@ function asResults(messages: readonly object[]): ResultsView[] {
   return messages as ResultsView[];
 }
 
+describe('detect_entities', () => {
+  test('finals carry an empty entities array (the emulator detects none), interims none', () => {
+    const engine = createEngine(config({ interimResults: true, detectEntities: true }));
+    const sent = asResults([
+      ...feed(engine, chunks(linear16(signal(16000, [{ tone: 1.5 }])), [3200])),
+      ...engine.close().slice(0, -1),
+    ]);
+    expect(sent.map((r) => [r.is_final, (r as { entities?: unknown }).entities])).toEqual(
+      sent.map((r) => (r.is_final ? [true, []] : [false, undefined])),
+    );
+    expect(sent.some((r) => r.is_final) && sent.some((r) => !r.is_final)).toBe(true);
+  });
+});
+
 describe('Finalize', () => {
   test('flushes the pending audio into one final with from_finalize true', () => {
     const engine = createEngine(config({ interimResults: true }));
@@ -65,7 +79,7 @@ describe('Finalize', () => {
     ]);
   });
 
-  test('a word still being received is not split: the flush stops at its start', () => {
+  test('flushes all the audio received: a word still being received is in it, ending where the audio does', () => {
     const recognizer = scriptRecognizer([
       { word: 'one', start: 0.1, end: 0.4 },
       { word: 'two', start: 0.5, end: 0.9 },
@@ -73,11 +87,34 @@ describe('Finalize', () => {
     const engine = createEngine(config({ recognizer }));
     feed(engine, [linear16(signal(16000, [{ tone: 0.7 }]))]);
     const [flushed] = asResults(engine.finalize());
-    expect([flushed!.start, flushed!.duration, wordsOf(flushed!).map((w) => w.word)]).toEqual([
+    expect([
+      flushed!.start,
+      flushed!.duration,
+      flushed!.from_finalize,
+      wordsOf(flushed!).map((w) => [w.word, w.start, w.end]),
+    ]).toEqual([
       0,
-      0.5,
-      ['one'],
+      0.7,
+      true,
+      [
+        ['one', 0.1, 0.4],
+        ['two', 0.5, 0.7],
+      ],
     ]);
+  });
+
+  test('a Finalize in the middle of the only word still gets its final, and the word is not sent again', () => {
+    const recognizer = scriptRecognizer([{ word: 'hello', start: 0, end: 1.5 }]);
+    const engine = createEngine(config({ recognizer }));
+    feed(engine, [linear16(signal(16000, [{ tone: 1 }]))]);
+    const [flushed] = asResults(engine.finalize());
+    expect([flushed!.from_finalize, wordsOf(flushed!).map((w) => [w.word, w.end])]).toEqual([
+      true,
+      [['hello', 1]],
+    ]);
+    feed(engine, [linear16(signal(16000, [{ tone: 1 }]))]);
+    const rest = asResults(engine.close().slice(0, -1));
+    expect(rest.flatMap((r) => wordsOf(r).map((w) => w.word))).toEqual([]);
   });
 });
 
