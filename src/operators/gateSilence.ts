@@ -1,5 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { bytesPerSample } from '../protocol/audioFormat';
+import { subscribeLinked } from '../protocol/subscribeLinked';
 import {
   resolveGateSilenceConfig,
   type GateSilenceConfig,
@@ -122,13 +123,15 @@ export function gateSilence(config: GateSilenceConfig): MonoTypeOperatorFunction
           waiting = undefined;
         }
       };
-      return audio$.subscribe({
+      subscribeLinked(audio$, subscriber, {
         next: (chunk) => {
           if (subscriber.closed) return;
           if (!isUint8Array(chunk)) {
-            fail(
-              new TypeError(`gateSilence: expected a Uint8Array audio chunk, got ${describeChunk(chunk)}`),
+            // As a source error: the held audio is reported (onGate) before the stream errors.
+            const error = new TypeError(
+              `gateSilence: expected a Uint8Array audio chunk, got ${describeChunk(chunk)}`,
             );
+            run(new SourceEnd({ value: error }));
             return;
           }
           run(chunk);

@@ -146,7 +146,7 @@ export function resolveGateSilenceConfig(config: GateSilenceConfig): GateSilence
   }
   const thresholdDbfs = numberOption(
     'thresholdDbfs',
-    config.thresholdDbfs ?? GATE_SILENCE_DEFAULTS.thresholdDbfs,
+    config.thresholdDbfs === undefined ? GATE_SILENCE_DEFAULTS.thresholdDbfs : config.thresholdDbfs,
   );
   if (!Number.isFinite(thresholdDbfs) || thresholdDbfs > 0) {
     throw new RangeError(
@@ -157,17 +157,21 @@ export function resolveGateSilenceConfig(config: GateSilenceConfig): GateSilence
   if (onGate !== undefined && typeof onGate !== 'function') {
     throw new TypeError(`gateSilence: onGate must be a function, got ${describe(onGate)}`);
   }
+  // `=== undefined`, not `??`: a null (from JSON, say) is a wrong type, not a request for the default.
   return {
     encoding: encoding as RawEncoding,
     sampleRate: positiveInteger('sample_rate', config.sample_rate),
-    channels: positiveInteger('channels', config.channels ?? 1),
+    channels: positiveInteger('channels', config.channels === undefined ? 1 : config.channels),
     thresholdDbfs,
     prerollMs: nonNegativeMs(
       'prerollMs',
-      config.prerollMs ?? GATE_SILENCE_DEFAULTS.prerollMs,
+      config.prerollMs === undefined ? GATE_SILENCE_DEFAULTS.prerollMs : config.prerollMs,
       MAX_PREROLL_MS,
     ),
-    hangoverMs: nonNegativeMs('hangoverMs', config.hangoverMs ?? GATE_SILENCE_DEFAULTS.hangoverMs),
+    hangoverMs: nonNegativeMs(
+      'hangoverMs',
+      config.hangoverMs === undefined ? GATE_SILENCE_DEFAULTS.hangoverMs : config.hangoverMs,
+    ),
     onGate: onGate as ((span: GatedSpan) => void) | undefined,
   };
 }

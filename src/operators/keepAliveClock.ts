@@ -43,8 +43,17 @@ export function keepAliveDelays(
   owner = 'withKeepAlive',
   path = '',
 ): KeepAliveDelays {
-  const idleMs = checkDelay(owner, `${path}idleMs`, config.idleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS);
-  const intervalMs = checkDelay(owner, `${path}intervalMs`, config.intervalMs ?? idleMs);
+  // `=== undefined`, not `??`: a null (from JSON, say) is not a delay, and is refused.
+  const idleMs = checkDelay(
+    owner,
+    `${path}idleMs`,
+    config.idleMs === undefined ? DEFAULT_KEEP_ALIVE_IDLE_MS : config.idleMs,
+  );
+  const intervalMs = checkDelay(
+    owner,
+    `${path}intervalMs`,
+    config.intervalMs === undefined ? idleMs : config.intervalMs,
+  );
   return { idleMs, intervalMs };
 }
 

@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber } from 'rxjs';
 import { KEEP_ALIVE, type Frame } from '../protocol/frames';
 import { schedulerOption } from '../protocol/schedulerOption';
+import { subscribeLinked } from '../protocol/subscribeLinked';
 import {
   DEFAULT_KEEP_ALIVE_IDLE_MS,
   KeepAliveClock,
@@ -86,7 +87,7 @@ export function withKeepAlive(config: KeepAliveConfig = {}): OperatorFunction<Ui
     new Observable<Frame>((subscriber) => {
       // The subscription itself counts as the first chunk.
       const relay = new KeepAliveRelay(subscriber, delays, scheduler);
-      subscriber.add(audio$.subscribe(relay));
+      subscribeLinked(audio$, subscriber, relay);
       if (subscriber.closed) return undefined; // the audio ended synchronously: arm nothing
       relay.clock.start();
       return () => relay.clock.stop();

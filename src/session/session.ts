@@ -14,6 +14,7 @@ import {
 import { CLOSE_STREAM, finalizeFrame, KEEP_ALIVE, type Frame } from '../protocol/frames';
 import type { DecodeFailure } from '../protocol/decode';
 import type { ServerMessage } from '../protocol/messages';
+import { subscribeLinked } from '../protocol/subscribeLinked';
 import { gateSilence, type GatedSpan } from '../operators/gateSilence';
 import { KeepAliveClock, type KeepAliveTarget } from '../operators/keepAliveClock';
 import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnection';
@@ -216,8 +217,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
               },
             }),
           );
-    // The session is the audio's observer (next, error, complete): no object in between.
-    subscriber.add(source$.subscribe(this));
+    // The session is the audio's observer (next, error, complete). Linked to the subscriber before
+    // the first chunk: a session that ends during a synchronous source's emission stops it.
+    subscribeLinked(source$, subscriber, this);
     if (subscriber.closed) return;
     // The audio ended synchronously: arm nothing.
     if (!this.audioCompleted) this.keepAlive?.start();

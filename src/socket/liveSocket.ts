@@ -6,6 +6,7 @@ import { isObservable, Observable, type Subscriber } from 'rxjs';
 import type { DecodeFailure } from '../protocol/decode';
 import type { Frame } from '../protocol/frames';
 import type { ServerMessage } from '../protocol/messages';
+import { subscribeLinked } from '../protocol/subscribeLinked';
 import { checkCredentials, checkUrl, LiveConnection, type LiveConnectionHandler } from './liveConnection';
 import { nativeWebSocket } from './nativeWebSocket';
 import type { LiveCredentials, WebSocketFactory } from './webSocketLike';
@@ -96,13 +97,11 @@ class SubscriberHandler implements LiveConnectionHandler {
       subscriber.error(new TypeError('liveSocket: the frames function must return an Observable'));
       return;
     }
-    // `add` unsubscribes at once if the stream ended while `frames` was being subscribed.
-    subscriber.add(
-      source.subscribe({
-        next: (frame) => connection.send(frame),
-        error: (error: unknown) => subscriber.error(error),
-      }),
-    );
+    // Linked first: a stream that ends while a synchronous `frames` emits stops it.
+    subscribeLinked(source, subscriber, {
+      next: (frame) => connection.send(frame),
+      error: (error: unknown) => subscriber.error(error),
+    });
   }
 
   socketMessage(message: ServerMessage): void {

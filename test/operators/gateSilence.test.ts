@@ -163,6 +163,14 @@ test('a chunk that is not a Uint8Array errors the stream with a TypeError naming
   expect((error as Error).message).toMatch(/Uint8Array.*Int16Array/);
 });
 
+test('a chunk that is not a Uint8Array reports the silence held before it, then errors', () => {
+  const events: unknown[] = [];
+  from([quiet(0.1), 'oops' as unknown as Uint8Array])
+    .pipe(gateSilence({ ...format, onGate: (span) => events.push(span) }))
+    .subscribe({ next: (c) => events.push(c), error: (e: unknown) => events.push((e as Error).name) });
+  expect(events).toEqual([{ from: 0, to: 0.1, sentBefore: 0, totalGatedSeconds: 0.1 }, 'TypeError']);
+});
+
 test('an onGate callback that throws errors the stream with what it threw', () => {
   const boom = new Error('meter full');
   let error: unknown;
@@ -317,6 +325,8 @@ describe('invalid configuration throws when gateSilence is called', () => {
     ['a negative hangoverMs', { ...format, hangoverMs: -0.5 }, RangeError, /hangoverMs/],
     ['a NaN hangoverMs', { ...format, hangoverMs: NaN }, RangeError, /hangoverMs/],
     ['an onGate that is not a function', { ...format, onGate: 'log' }, TypeError, /onGate/],
+    ['a null prerollMs (not the default)', { ...format, prerollMs: null }, TypeError, /prerollMs/],
+    ['null channels (not the default)', { ...format, channels: null }, TypeError, /channels/],
   ];
   test.each(cases)('%s is rejected', (_name, config, errorType, message) => {
     const call = (): unknown => gateSilence(config as Parameters<typeof gateSilence>[0]);

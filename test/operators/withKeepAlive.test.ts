@@ -331,6 +331,11 @@ describe('withKeepAlive validation', () => {
     expect(() => withKeepAlive({ idleMs: '3000' as unknown as number })).toThrow(RangeError);
   });
 
+  it('a null idleMs or intervalMs throws a RangeError (it is not a request for the default)', () => {
+    expect(() => withKeepAlive({ idleMs: null as unknown as number })).toThrow(/idleMs .*got null/);
+    expect(() => withKeepAlive({ intervalMs: null as unknown as number })).toThrow(RangeError);
+  });
+
   it('the RangeError names the invalid option and its value', () => {
     expect(() => withKeepAlive({ idleMs: 3000, intervalMs: 10000 })).toThrow(/intervalMs .*got 10000/);
   });
