@@ -240,8 +240,8 @@ it('does not retry a 401', async () => {
 
 it('does not retry a DATA-0000 close', async () => {
   const server = await faultyEmulator({});
-  // Raw PCM declared as a container (no encoding): the emulator cannot decode it.
-  const outcome = await run(server, { options: {} });
+  // PCM declared as Opus: the emulator cannot decode it (it closes 1008 at the first byte).
+  const outcome = await run(server, { options: { encoding: 'opus', sample_rate: 48000 } });
   expect(outcome.result.error).toMatchObject({ name: 'LiveError', kind: 'bad-audio', closeCode: 1008 });
   expect(ofKind(outcome.result, 'Reconnecting')).toEqual([]);
   expect(server.sessions()).toHaveLength(1);

@@ -53,6 +53,12 @@ class Engine implements TranscriptionEngine {
   private dataLimit = Infinity;
   private header: Uint8Array | undefined;
   private headerLength = 0;
+  /**
+   * No `encoding`, and the stream is neither WAV nor a container the emulator knows: raw audio
+   * sent without its format, which Deepgram transcribes as nothing (protocol.md §2.1: no
+   * transcripts, `Metadata` with duration 0 and channels 0). The bytes are counted, not heard.
+   */
+  private unformatted = false;
   private meter: FrameMeter | undefined;
   private tracks: ChannelTrack[] = [];
   private closed = false;
@@ -87,7 +93,7 @@ class Engine implements TranscriptionEngine {
     if (this.closed || bytes.length === 0) return [];
     this.audioBytes += bytes.length;
     this.hash?.update(bytes);
-    if (this.fatal !== undefined) return [];
+    if (this.fatal !== undefined || this.unformatted) return [];
     const out: OutboundMessage[] = [];
     this.out = out;
     if (this.format !== undefined) {
@@ -166,9 +172,16 @@ class Engine implements TranscriptionEngine {
       }
       return;
     }
+    const header = this.header;
     this.header = undefined;
     if (parsed.kind === 'error') {
-      this.fatal = { code: 'DATA-0000', detail: parsed.detail };
+      const container = parsed.notRiff ? containerOf(header, this.headerLength) : undefined;
+      if (parsed.notRiff && container === undefined) this.unformatted = true;
+      else
+        this.fatal = {
+          code: 'DATA-0000',
+          detail: container === undefined ? parsed.detail : `${container}: the emulator decodes only WAV`,
+        };
       return;
     }
     this.dataLimit = parsed.dataBytes ?? Infinity;
@@ -266,4 +279,27 @@ class Engine implements TranscriptionEngine {
  */
 export function createEngine(config: EngineConfig): TranscriptionEngine {
   return new Engine(config);
+}
+
+/** Container signatures at the start of a stream (none of them can begin raw 16-bit or G.711 audio by chance as easily as they begin a file of that kind). */
+const CONTAINERS: readonly {
+  readonly name: string;
+  readonly at: number;
+  readonly bytes: readonly number[];
+}[] = [
+  { name: 'an Ogg stream (Opus, Vorbis)', at: 0, bytes: [0x4f, 0x67, 0x67, 0x53] },
+  { name: 'a FLAC stream', at: 0, bytes: [0x66, 0x4c, 0x61, 0x43] },
+  { name: 'an MP3 stream (ID3)', at: 0, bytes: [0x49, 0x44, 0x33] },
+  { name: 'a WebM/Matroska stream', at: 0, bytes: [0x1a, 0x45, 0xdf, 0xa3] },
+  { name: 'an MP4/M4A stream', at: 4, bytes: [0x66, 0x74, 0x79, 0x70] },
+  { name: 'an AIFF stream', at: 0, bytes: [0x46, 0x4f, 0x52, 0x4d] },
+];
+
+/** The container whose signature `header` starts with, if any. */
+function containerOf(header: Uint8Array | undefined, length: number): string | undefined {
+  if (header === undefined) return undefined;
+  for (const { name, at, bytes } of CONTAINERS) {
+    if (at + bytes.length <= length && bytes.every((byte, i) => header[at + i] === byte)) return name;
+  }
+  return undefined;
 }

@@ -26,7 +26,12 @@ export type WavHeaderParse =
       /** Size of the `data` chunk, or undefined when it is a streaming placeholder (0 or 0xFFFFFFFF). */
       readonly dataBytes: number | undefined;
     }
-  | { readonly kind: 'error'; readonly detail: string };
+  | {
+      readonly kind: 'error';
+      readonly detail: string;
+      /** The stream does not even start with `RIFF` (it may be raw audio, or another container). */
+      readonly notRiff?: true;
+    };
 
 const MORE: WavHeaderParse = { kind: 'more' };
 
@@ -80,7 +85,8 @@ function parseFmt(b: Uint8Array, at: number, size: number): WavFormat | string {
  * the bytes are not a WAV stream with 16-bit PCM, mu-law or A-law samples.
  */
 export function parseWavHeader(b: Uint8Array, length: number): WavHeaderParse {
-  if (!prefixMatches(b, length, 0, 'RIFF')) return { kind: 'error', detail: 'not a RIFF/WAV stream' };
+  if (!prefixMatches(b, length, 0, 'RIFF'))
+    return { kind: 'error', detail: 'not a RIFF/WAV stream', notRiff: true };
   if (!prefixMatches(b, length, 8, 'WAVE')) return { kind: 'error', detail: 'RIFF stream is not WAVE' };
   let format: WavFormat | undefined;
   let pos = 12;

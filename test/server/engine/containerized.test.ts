@@ -58,16 +58,39 @@ describe('WAV audio without encoding', () => {
 });
 
 describe('undecodable audio', () => {
-  test('raw PCM without encoding is DATA-0000 and gives no messages', () => {
+  test('raw PCM without encoding is transcribed as nothing: no messages, no close, a Metadata of no audio', () => {
+    // protocol.md §2.1: no transcripts, and only a Metadata with duration 0 and channels 0.
     const engine = createEngine(containerized);
     const messages = engine.pushAudio(linear16(signal(16000, [{ tone: 1 }])));
-    expect([messages, engine.fatal?.code]).toEqual([[], 'DATA-0000']);
+    expect([messages, engine.fatal]).toEqual([[], undefined]);
+    const closing = engine.close();
+    expect(closing).toEqual([expect.objectContaining({ type: 'Metadata', duration: 0, channels: 0 })]);
+    expect(engine.audioBytes).toBe(32000);
   });
+
+  test.each([
+    ['OggS', 0, 'an Ogg stream (Opus, Vorbis)'],
+    ['fLaC', 0, 'a FLAC stream'],
+    ['ID3', 0, 'an MP3 stream (ID3)'],
+    ['ftyp', 4, 'an MP4/M4A stream'],
+  ])(
+    'a %s container without encoding is DATA-0000 naming it (the emulator decodes only WAV)',
+    (magic, at, name) => {
+      const bytes = new Uint8Array(64);
+      bytes.set(new TextEncoder().encode(magic), at);
+      const engine = createEngine(containerized);
+      engine.pushAudio(bytes);
+      expect(engine.fatal).toEqual({ code: 'DATA-0000', detail: `${name}: the emulator decodes only WAV` });
+    },
+  );
 
   test('audio after DATA-0000 is ignored by the clock and the Metadata reports no audio', () => {
     const engine = createEngine(containerized);
+    const ogg = new Uint8Array(4000);
+    ogg.set(new TextEncoder().encode('OggS'));
+    engine.pushAudio(ogg);
     engine.pushAudio(new Uint8Array(4000).fill(7));
-    engine.pushAudio(new Uint8Array(4000).fill(7));
+    expect(engine.fatal?.code).toBe('DATA-0000');
     expect(engine.metadata()).toMatchObject({ duration: 0, channels: 0 });
     expect(engine.metadata().models).toBeUndefined();
   });
