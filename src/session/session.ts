@@ -46,6 +46,13 @@ class GatedOffsets {
   /** Seconds of original audio dropped before the current position. */
   private offset = 0;
 
+  /**
+   * @param frameSeconds - one sample frame: a chunk that starts less than that before a span
+   *   starts with the rest of a sample split by a chunk boundary (the gate sends whole chunks,
+   *   and the rest of a split sample goes out with the next one it sends), so it is after the span
+   */
+  constructor(private readonly frameSeconds: number) {}
+
   add(span: GatedSpan): void {
     this.spans.push(span);
   }
@@ -54,7 +61,7 @@ class GatedOffsets {
   originalAt(sentSeconds: number): number {
     for (;;) {
       const span = this.spans[this.head];
-      if (span === undefined || span.sentBefore > sentSeconds + 1e-9) break;
+      if (span === undefined || span.sentBefore > sentSeconds + this.frameSeconds - 1e-9) break;
       this.offset += span.to - span.from;
       this.head++;
     }
@@ -203,7 +210,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
     // The audio, subscribed at once: chunks wait in the outbox until the socket opens.
     const gate = settings.gate;
-    const gated = gate === undefined ? undefined : (this.gated = new GatedOffsets());
+    const frameSeconds = settings.frameBytes / (this.bytesPerSecond ?? Infinity);
+    const gated = gate === undefined ? undefined : (this.gated = new GatedOffsets(frameSeconds));
     const source$ =
       gate === undefined
         ? audio$

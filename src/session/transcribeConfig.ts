@@ -273,6 +273,8 @@ export interface SessionSettings {
   readonly drainPollMs: number;
   /** Bytes per second of the audio, when the options name a raw format of known size. */
   readonly bytesPerSecond: number | undefined;
+  /** Bytes of one sample frame (a sample of every channel), with `bytesPerSecond`; else 1. */
+  readonly frameBytes: number;
   /** The silence gate's configuration (format from the options), when gating is on. */
   readonly gate: GateSilenceConfig | undefined;
   /** The reconnect policy, when reconnection is on. */
@@ -376,9 +378,15 @@ function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings |
 
 /** Bytes per second of raw audio in the options' format, or undefined when it cannot be known. */
 export function bytesPerSecondOf(options: LiveOptions): number | undefined {
+  const frameBytes = frameBytesOf(options);
+  if (frameBytes === undefined || options.sample_rate === undefined) return undefined;
+  return frameBytes * options.sample_rate;
+}
+
+/** Bytes of one sample frame of raw audio in the options' format, or undefined when not raw. */
+function frameBytesOf(options: LiveOptions): number | undefined {
   const sampleBytes = options.encoding === undefined ? undefined : SAMPLE_BYTES[options.encoding];
-  if (sampleBytes === undefined || options.sample_rate === undefined) return undefined;
-  return sampleBytes * options.sample_rate * (options.channels ?? 1);
+  return sampleBytes === undefined ? undefined : sampleBytes * (options.channels ?? 1);
 }
 
 const GATE_ENCODINGS: readonly string[] = ['linear16', 'mulaw', 'alaw'];
@@ -488,6 +496,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     highWaterBytes,
     drainPollMs,
     bytesPerSecond,
+    frameBytes: bytesPerSecond === undefined ? 1 : (frameBytesOf(options) ?? 1),
     gate: gateOf(config.gate, options),
     reconnect,
     interimResults: options.interim_results === true,

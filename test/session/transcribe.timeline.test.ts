@@ -3,7 +3,8 @@
  * dropped silence when transcribe() gates it.
  */
 import type { TestScheduler } from 'rxjs/testing';
-import type { GatedSpan } from '../../src/operators/gateSilence';
+import { from } from 'rxjs';
+import { gateSilence, type GatedSpan } from '../../src/operators/gateSilence';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
 import { fakeResults } from '../../src/testing/fakeMessages';
 import { chunk, loud, OPEN, testScheduler, transcribeOnFake } from './transcribeSupport';
@@ -132,3 +133,37 @@ it('keeps the socket open with KeepAlive while the gate holds back silence, and 
   });
   expect(server.connections[0]?.audioBytes).toBe(32000);
 });
+
+it.each([400, 450, 500, 550, 600, 650])(
+  'maps timestamps after a gated silence onto the original audio when chunks split samples (speech for %i ms)',
+  (speechMs) => {
+    // Speech, silence until 3.0 s, speech 3.0–3.5 s, in 1001-byte chunks (half a sample left over
+    // at every other chunk's end), gated with the default preroll and hangover.
+    const audio = new Uint8Array(112000);
+    audio.set(loud(speechMs), 0);
+    audio.set(loud(500), 96000);
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < audio.length; at += 1001) chunks.push(audio.subarray(at, at + 1001));
+    // Where the gate puts the pause: the audio after it starts at `sentBefore` on the wire.
+    const spans: GatedSpan[] = [];
+    from(chunks)
+      .pipe(gateSilence({ encoding: 'linear16', sample_rate: 16000, onGate: (span) => spans.push(span) }))
+      .subscribe();
+    expect(spans).toHaveLength(1);
+    const [{ sentBefore, to }] = spans as [GatedSpan];
+    const values = Object.fromEntries(chunks.map((c, i) => [String.fromCharCode(0x100 + i), c]));
+    const marble = Object.keys(values).join(' 30ms ');
+    const results = fakeResults({ transcript: 'hello', start: sentBefore, duration: 0.25 });
+    scheduler.run(({ cold, expectObservable }) => {
+      const server = fakeDeepgram({ scheduler, onConnection: (c) => c.emit(results, 4000) });
+      const events = cold(marble, values).pipe(
+        transcribeOnFake(server, scheduler, { keepAlive: false, gate: true }),
+      );
+      expectObservable(events, '^ 4100ms !').toBe('o 3999ms r', {
+        o: OPEN,
+        // Within half a sample (31 µs) of where that audio lies in the original.
+        r: expect.objectContaining({ start: expect.closeTo(to, 4) as number }),
+      });
+    });
+  },
+);
