@@ -17,6 +17,13 @@ export interface OutboxSettings {
   /** While frames wait on an open socket, `bufferedAmount` is checked this often (ms). */
   readonly drainPollMs: number;
   readonly scheduler: SchedulerLike;
+  /**
+   * Raw audio of a known format: its bytes per second and per sample frame. The first audio frame
+   * of each connection is then cut to start on a sample frame (see {@link Outbox}); the tags of
+   * audio frames are their positions in the original audio (seconds).
+   */
+  readonly bytesPerSecond?: number | undefined;
+  readonly frameBytes?: number;
 }
 
 /** Where an {@link Outbox} writes: an open socket (a `LiveConnection`). */
@@ -60,6 +67,11 @@ export interface OutboxHooks {
  * - `pace(bytesPerMs)` (after a reconnect) lets audio out no faster than that rate until the queue
  *   is empty: the n-th paced audio frame waits until the frames before it would have taken their
  *   own length at that rate. Text frames are not paced (but keep their place in the order).
+ * - With `frameBytes` > 1, the first audio frame written to each socket starts on a sample frame:
+ *   chunks may split samples, and a replay or the audio after dropped frames could otherwise start
+ *   a connection in the middle of one, and the server would hear every sample after it with its
+ *   bytes shifted (noise; swapped channels in stereo). The bytes before the next frame boundary
+ *   (less than one sample frame) are not sent. Until that frame is written the outbox is not direct.
  */
 export class Outbox {
   private readonly queue = new FrameQueue();
@@ -70,6 +82,8 @@ export class Outbox {
   private blocked: 'none' | 'buffer' | 'pace' = 'none';
   /** What `directChanged` last reported. */
   private direct = false;
+  /** The attached socket has had no audio yet: its first audio frame must start on a sample frame. */
+  private alignNext = false;
 
   /**
    * @param settings - the limits and the clock (a session passes its own settings object)
@@ -148,6 +162,7 @@ export class Outbox {
   /** Writes to `socket` from now on, the waiting frames first. */
   attach(socket: FrameSink): void {
     this.socket = socket;
+    this.alignNext = (this.settings.frameBytes ?? 1) > 1 && this.settings.bytesPerSecond !== undefined;
     this.drain();
   }
 
@@ -198,7 +213,7 @@ export class Outbox {
 
   /** Tells `directChanged` when the outbox becomes direct or stops being direct. */
   private syncDirect(): void {
-    const direct = this.socket !== undefined && this.queue.length === 0;
+    const direct = this.socket !== undefined && this.queue.length === 0 && !this.alignNext;
     if (direct === this.direct) return;
     this.direct = direct;
     this.hooks.directChanged?.(direct);
@@ -213,8 +228,28 @@ export class Outbox {
   }
 
   private write(frame: Frame, tag: number): void {
+    if (this.alignNext && typeof frame !== 'string') {
+      const start = this.alignedStart(frame, tag);
+      if (start === undefined) return; // all of it belongs to a sample that started before
+      this.alignNext = false;
+      this.syncDirect();
+      frame = start.frame;
+      tag = start.tag;
+    }
     this.socket?.send(frame);
     this.hooks.written(frame, tag);
+  }
+
+  /** `frame` (audio at `tag` s of the original) from its first sample-frame boundary on. */
+  private alignedStart(frame: Uint8Array, tag: number): { frame: Uint8Array; tag: number } | undefined {
+    const bytesPerSecond = this.settings.bytesPerSecond;
+    const frameBytes = this.settings.frameBytes ?? 1;
+    if (bytesPerSecond === undefined || Number.isNaN(tag)) return { frame, tag };
+    const into = Math.round(tag * bytesPerSecond) % frameBytes;
+    if (into === 0) return { frame, tag };
+    const skip = frameBytes - into;
+    if (frame.byteLength <= skip) return undefined;
+    return { frame: frame.subarray(skip), tag: tag + skip / bytesPerSecond };
   }
 
   private updatePoll(): void {

@@ -611,3 +611,29 @@ it.each([
 ])('throws a RangeError at call time for %s', (_name, reconnect) => {
   expect(() => transcribe({ url: URL, options: OPTIONS, reconnect })).toThrow(RangeError);
 });
+
+it('starts the replay on a new connection on a sample boundary when chunks split samples', () => {
+  // linear16 mono in 987-byte chunks (odd: every other chunk starts mid-sample), 31 ms apart.
+  // Each sample is its own index (little-endian), so any 32 bytes say where they came from.
+  const original = new Uint8Array(987 * 12).map((_, i) => (i % 2 === 0 ? (i >> 1) & 0xff : i >> 9));
+  const names = Array.from({ length: 12 }, (_, i) => String.fromCharCode(0x100 + i));
+  const values = Object.fromEntries(names.map((n, i) => [n, original.subarray(i * 987, (i + 1) * 987)]));
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.index === 0 && finalThenDrop(c) });
+    cold(names.join(' 30ms '), values).pipe(transcribeReconnecting(server)).subscribe();
+  });
+  const received = (index: number): Uint8Array =>
+    Uint8Array.from(
+      server.connections[index]!.sent.flatMap((f) => (typeof f.data === 'string' ? [] : [...f.data])),
+    );
+  const second = received(1);
+  // Where the second connection's audio lies in the original: it must be a contiguous slice
+  // that starts on a 2-byte sample.
+  const at = Buffer.from(original).indexOf(Buffer.from(second.subarray(0, 32)));
+  expect(at).toBeGreaterThan(0);
+  expect([
+    at % 2,
+    Buffer.from(original.subarray(at, at + second.length)).equals(Buffer.from(second)),
+  ]).toEqual([0, true]);
+});

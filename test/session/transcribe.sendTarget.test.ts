@@ -94,8 +94,9 @@ it('writes audio chunks to the send target and control frames through the socket
       u: expect.objectContaining({ type: 'Usage', audioBytes: 960, keepAlives: 1, reconciled: true }),
     });
   });
+  // A connection's first chunk goes through the outbox (which starts it on a sample frame).
   expect(routes).toEqual([
-    ['target', A],
+    ['socket', A],
     ['target', B],
     ['socket', KEEP_ALIVE],
     ['target', C],
@@ -128,7 +129,7 @@ it('sends audio through the outbox while frames wait behind backpressure, and st
   // B and C wait (B above the high-water mark, C behind B) and go out through the socket at the
   // first poll after the drain; D finds the outbox empty.
   expect(routes).toEqual([
-    ['target', A],
+    ['socket', A],
     ['socket', B],
     ['socket', C],
     ['target', D],
@@ -145,15 +146,16 @@ it('loses the connection with a protocol LiveError when the send target throws, 
   let server = fakeDeepgram();
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler });
-    const events = cold('a', { a: A }).pipe(
+    // A, the connection's first chunk, goes through the outbox; B to the target, which throws.
+    const events = cold('a 9ms b', { a: A, b: B }).pipe(
       transcribeOnFake(server, scheduler, { webSocket: adapted(server, [], true), reconnect: false }),
     );
-    expectObservable(summarised(events)).toBe('(oe|)', {
+    expectObservable(summarised(events)).toBe('o 9ms (e|)', {
       o: OPEN,
       e: { error: 'LiveError', kind: 'protocol', code: undefined, closeCode: undefined, status: undefined },
     });
   });
-  expect(server.connections[0]!.closed).toMatchObject({ by: 'client', time: 0 });
+  expect(server.connections[0]!.closed).toMatchObject({ by: 'client', time: 10 });
 });
 
 // Mapping server times through spans written this way is covered by transcribe.timeline.test.ts:
@@ -174,8 +176,8 @@ it('counts the chunks written to the send target in Usage and delivers the Resul
       .subscribe((event) => events.push(event));
     flush();
   });
-  expect(routes.filter(([route]) => route === 'target')).toEqual([
-    ['target', A],
+  expect(routes.filter((r) => typeof r[1] !== 'string')).toEqual([
+    ['socket', A],
     ['target', B],
   ]);
   expect(events.find((event) => event.type === 'Results')).toMatchObject({ start: 0, duration: 0.02 });
