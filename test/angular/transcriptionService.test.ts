@@ -221,14 +221,15 @@ describe('TranscriptionService (Angular example) against the emulator', () => {
     const audio = new Subject<Uint8Array>();
     const finalized = within(service.results$.pipe(filter((results) => results.from_finalize === true)));
     service.start(audio, format);
-    // 3 s: "Hello from Deepgram" said, "RX." not finished yet, no pause for the endpointing.
+    // 3 s: "Hello from Deepgram" said, "RX." begun but not finished, no pause for the endpointing.
+    // The server flushes everything it received: the word in progress too (protocol.md §2.3).
     for (const chunk of chunks.slice(0, 30)) audio.next(chunk);
 
     service.finalize();
 
     const results = await finalized;
-    expect(results.channel.alternatives[0]?.transcript).toBe('Hello from Deepgram');
-    expect(service.transcript()).toBe('Hello from Deepgram');
+    expect(results.channel.alternatives[0]?.transcript).toBe('Hello from Deepgram RX.');
+    expect(service.transcript()).toBe('Hello from Deepgram RX.');
   });
 
   it('start() during a session cancels it (its socket closed) and starts a new one', async () => {
