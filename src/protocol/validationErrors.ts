@@ -101,3 +101,17 @@ export function formatValidationErrors(errors: t.Errors): string[] {
   if (rest > 0) out.push(`… ${rest} further ${rest === 1 ? 'error' : 'errors'} not shown`);
   return out;
 }
+
+/**
+ * What an invalid option of the client was, for its error message: its kind, and its value for a
+ * number, boolean or undefined. Never a string's text: a misplaced string is often the API key
+ * (`transcribe(apiKey)`), and errors must not carry it. (`describeFound` is for server data.)
+ */
+export function describeOptionValue(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  if (typeof value === 'symbol') return value.toString();
+  return `${value as number | boolean | bigint | undefined}`;
+}

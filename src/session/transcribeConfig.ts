@@ -6,6 +6,7 @@ import { interval, isObservable, merge, type Observable, type SchedulerLike } fr
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
 import { schedulerOption } from '../protocol/schedulerOption';
+import { describeOptionValue } from '../protocol/validationErrors';
 import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
@@ -285,19 +286,6 @@ export interface SessionSettings {
   readonly meter$: Observable<unknown> | undefined;
 }
 
-/**
- * What an invalid option was, for its error message. Never a string's text: a misplaced string is
- * often the API key (`transcribe(apiKey)`), and errors must not carry it.
- */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return 'a string';
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  if (typeof value === 'symbol') return value.toString();
-  return `${value as number | boolean | bigint | undefined}`;
-}
-
 function checkNumber(
   name: string,
   value: unknown,
@@ -307,7 +295,7 @@ function checkNumber(
   if (value === undefined) return undefined;
   // A RangeError for a value of another type too, as withKeepAlive's delays: not a number in range.
   if (typeof value !== 'number' || Number.isNaN(value) || !test(value)) {
-    throw new RangeError(`transcribe: ${name} must be ${rule}, got ${describe(value)}`);
+    throw new RangeError(`transcribe: ${name} must be ${rule}, got ${describeOptionValue(value)}`);
   }
   return value;
 }
@@ -323,7 +311,7 @@ function keepAliveOf(keepAlive: TranscribeConfig['keepAlive']): KeepAliveDelays 
   if (keepAlive === false) return undefined;
   if (keepAlive !== undefined && (typeof keepAlive !== 'object' || keepAlive === null)) {
     throw new TypeError(
-      `transcribe: keepAlive must be an object ({ idleMs, intervalMs }) or false, got ${describe(keepAlive)}`,
+      `transcribe: keepAlive must be an object ({ idleMs, intervalMs }) or false, got ${describeOptionValue(keepAlive)}`,
     );
   }
   return keepAliveDelays(keepAlive ?? {}, 'transcribe', 'keepAlive.');
@@ -334,7 +322,9 @@ function reconnectOf(option: TranscribeConfig['reconnect']): ReconnectSettings |
   if (option === false) return undefined;
   const reconnect = option === undefined ? {} : option;
   if (typeof reconnect !== 'object' || reconnect === null) {
-    throw new TypeError(`transcribe: reconnect must be an object or false, got ${describe(reconnect)}`);
+    throw new TypeError(
+      `transcribe: reconnect must be an object or false, got ${describeOptionValue(reconnect)}`,
+    );
   }
   return {
     maxAttempts:
@@ -395,13 +385,13 @@ function gateOf(gate: TranscribeConfig['gate'], options: LiveOptions): GateSilen
   if (gate === undefined || gate === false) return undefined;
   if (gate !== true && (typeof gate !== 'object' || gate === null)) {
     throw new TypeError(
-      `transcribe: gate must be true, false or gateSilence settings, got ${describe(gate)}`,
+      `transcribe: gate must be true, false or gateSilence settings, got ${describeOptionValue(gate)}`,
     );
   }
   const { encoding, sample_rate, channels } = options;
   if (encoding === undefined || !GATE_ENCODINGS.includes(encoding) || sample_rate === undefined) {
     throw new TypeError(
-      `transcribe: gate needs options.encoding linear16, mulaw or alaw and options.sample_rate, got encoding ${typeof encoding === 'string' ? JSON.stringify(encoding) : describe(encoding)}`,
+      `transcribe: gate needs options.encoding linear16, mulaw or alaw and options.sample_rate, got encoding ${typeof encoding === 'string' ? JSON.stringify(encoding) : describeOptionValue(encoding)}`,
     );
   }
   const config: GateSilenceConfig = {
@@ -421,12 +411,14 @@ function meterOf(
   if (meter === undefined) return undefined;
   if (typeof meter !== 'object' || meter === null) {
     throw new TypeError(
-      `transcribe: meter must be an object ({ everyMs, request$ }), got ${describe(meter)}`,
+      `transcribe: meter must be an object ({ everyMs, request$ }), got ${describeOptionValue(meter)}`,
     );
   }
   const everyMs = checkNumber('meter.everyMs', meter.everyMs, timerDelay, TIMER_DELAY);
   if (meter.request$ !== undefined && !isObservable(meter.request$)) {
-    throw new TypeError(`transcribe: meter.request$ must be an Observable, got ${describe(meter.request$)}`);
+    throw new TypeError(
+      `transcribe: meter.request$ must be an Observable, got ${describeOptionValue(meter.request$)}`,
+    );
   }
   const triggers = [
     ...(everyMs === undefined ? [] : [interval(everyMs, scheduler)]),
@@ -448,7 +440,7 @@ function asWebSocketUrl(url: string): string {
  */
 export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettings {
   if (typeof config !== 'object' || config === null) {
-    throw new TypeError(`transcribe: config must be an object, got ${describe(config)}`);
+    throw new TypeError(`transcribe: config must be an object, got ${describeOptionValue(config)}`);
   }
   const options = config.options ?? {};
   const url = asWebSocketUrl(listenUrl(options, config.url ?? DEFAULT_LISTEN_URL));
@@ -463,7 +455,9 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     Math.max(DEFAULT_MAX_BUFFER_BYTES, (bytesPerSecond ?? 0) * DEFAULT_MAX_BUFFER_SECONDS);
   const backpressure = config.backpressure ?? {};
   if (typeof backpressure !== 'object' || backpressure === null) {
-    throw new TypeError(`transcribe: backpressure must be an object, got ${describe(backpressure)}`);
+    throw new TypeError(
+      `transcribe: backpressure must be an object, got ${describeOptionValue(backpressure)}`,
+    );
   }
   const highWaterBytes =
     checkNumber(
@@ -476,11 +470,13 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     checkNumber('backpressure.pollMs', backpressure.pollMs, timerDelay, TIMER_DELAY) ?? DEFAULT_DRAIN_POLL_MS;
   if (config.webSocket !== undefined && typeof config.webSocket !== 'function') {
     throw new TypeError(
-      `transcribe: webSocket must be a WebSocketFactory function, got ${describe(config.webSocket)}`,
+      `transcribe: webSocket must be a WebSocketFactory function, got ${describeOptionValue(config.webSocket)}`,
     );
   }
   if (config.finalize$ !== undefined && !isObservable(config.finalize$)) {
-    throw new TypeError(`transcribe: finalize$ must be an Observable, got ${describe(config.finalize$)}`);
+    throw new TypeError(
+      `transcribe: finalize$ must be an Observable, got ${describeOptionValue(config.finalize$)}`,
+    );
   }
   const reconnect = reconnectOf(config.reconnect);
   return {

@@ -5,6 +5,7 @@
  */
 import WebSocket, { type ClientOptions } from 'ws';
 import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
+import { describeOptionValue } from '../protocol/validationErrors';
 import { DEFAULT_MAX_ERROR_BODY, NodeWebSocketAdapter } from './nodeWebSocketAdapter';
 import { authorizationHeader, authSubprotocols, type WebSocketFactory } from './webSocketLike';
 
@@ -73,21 +74,12 @@ function checkDelay(name: string, value: number | undefined): number | undefined
   return value;
 }
 
-/** The option's type, or its value when it is short and not a string (never a string's text: it may be a key). */
-function describeOption(value: unknown): string {
-  if (typeof value === 'string') return 'a string';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  return typeof value === 'function' ? 'a function' : typeof value;
-}
-
 /** `maxErrorBodyBytes`: an integer ≥ 0 (NaN would never stop the body read, a fraction cuts oddly). */
 function checkMaxErrorBody(value: number | undefined): number {
   if (value === undefined) return DEFAULT_MAX_ERROR_BODY;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(
-      `nodeWebSocket: maxErrorBodyBytes must be an integer >= 0, got ${describeOption(value)}`,
+      `nodeWebSocket: maxErrorBodyBytes must be an integer >= 0, got ${describeOptionValue(value)}`,
     );
   }
   return value;
@@ -98,13 +90,13 @@ function checkHeaders(headers: unknown): void {
   if (headers === undefined) return;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     throw new TypeError(
-      `nodeWebSocket: headers must be an object of strings, got ${describeOption(headers)}`,
+      `nodeWebSocket: headers must be an object of strings, got ${describeOptionValue(headers)}`,
     );
   }
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') {
       throw new TypeError(
-        `nodeWebSocket: headers[${JSON.stringify(name)}] must be a string, got ${describeOption(value)}`,
+        `nodeWebSocket: headers[${JSON.stringify(name)}] must be a string, got ${describeOptionValue(value)}`,
       );
     }
   }
@@ -193,7 +185,7 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
   // A typo must not quietly move the key from the Authorization header into the subprotocol list.
   if (auth !== 'header' && auth !== 'subprotocol') {
     throw new RangeError(
-      `nodeWebSocket: auth must be 'header' or 'subprotocol', got ${describeOption(auth)}`,
+      `nodeWebSocket: auth must be 'header' or 'subprotocol', got ${describeOptionValue(auth)}`,
     );
   }
   checkHeaders(options.headers);
