@@ -39,7 +39,10 @@ export interface OutboxHooks {
   written(frame: Frame, tag: number): void;
   /** The queue went over `maxBufferBytes`: the session must end with this error. */
   overflow(error: AudioBufferOverflowError): void;
-  /** An audio frame was dropped (oldest first) to stay within `maxBufferBytes` during an outage. */
+  /**
+   * An audio frame was dropped (oldest first) to stay within `maxBufferBytes` during an outage, or
+   * while the backlog after it is paced out.
+   */
   dropped?(frame: Uint8Array, tag: number): void;
   /**
    * The outbox became direct (`true`: a socket is attached and no frame waits) or stopped being
@@ -61,7 +64,9 @@ export interface OutboxHooks {
  *   no drain event); it stops as soon as the queue is empty. `detach()` (the connection ended):
  *   frames wait again.
  * - More than `maxBufferBytes` waiting calls `overflow` (the frames are kept; the caller ends), or,
- *   with `dropOldestWhileDetached` and no socket attached, drops the oldest audio frames.
+ *   with `dropOldestInOutage`, drops the oldest audio frames while no socket is attached, and also
+ *   while the frames wait on the outbox's own pacing (the backlog of an outage going out at
+ *   `pace`'s rate, not a busy network). Prepended frames are held to the same bound.
  * - While a socket is attached and no frame waits, the outbox is "direct" (`directChanged`): the
  *   caller may write to the socket itself, which is the same as `push` then.
  * - `pace(bytesPerMs)` (after a reconnect) lets audio out no faster than that rate until the queue
@@ -72,6 +77,8 @@ export interface OutboxHooks {
  *   a connection in the middle of one, and the server would hear every sample after it with its
  *   bytes shifted (noise; swapped channels in stereo). The bytes before the next frame boundary
  *   (less than one sample frame) are not sent. Until that frame is written the outbox is not direct.
+ *   After frames are dropped on an attached socket, the next audio frame is cut the same way so
+ *   that its samples line up with the server's (one sample is then made of the two sides' bytes).
  */
 export class Outbox {
   private readonly queue = new FrameQueue();
@@ -82,20 +89,25 @@ export class Outbox {
   private blocked: 'none' | 'buffer' | 'pace' = 'none';
   /** What `directChanged` last reported. */
   private direct = false;
-  /** The attached socket has had no audio yet: its first audio frame must start on a sample frame. */
+  /**
+   * The next audio frame must be cut to line up with the server's samples: the attached socket has
+   * had no audio yet, or audio was dropped since the last frame written to it.
+   */
   private alignNext = false;
+  /** Bytes of audio written to the attached socket (by this outbox: all of it while it paces). */
+  private socketBytes = 0;
 
   /**
    * @param settings - the limits and the clock (a session passes its own settings object)
    * @param hooks - what the outbox reports
-   * @param dropOldestWhileDetached - past `maxBufferBytes` while no socket is attached (an outage
-   *   between connections), drop the oldest audio frames (reported to `dropped`) instead of
-   *   calling `overflow`
+   * @param dropOldestInOutage - past `maxBufferBytes` while no socket is attached (an outage
+   *   between connections) or while the frames wait on the pacing after it, drop the oldest audio
+   *   frames (reported to `dropped`) instead of calling `overflow`
    */
   constructor(
     private readonly settings: OutboxSettings,
     private readonly hooks: OutboxHooks,
-    private readonly dropOldestWhileDetached = false,
+    private readonly dropOldestInOutage = false,
   ) {}
 
   /** True while a socket is attached (open). */
@@ -122,12 +134,8 @@ export class Outbox {
     this.queue.push(frame, tag);
     this.syncDirect();
     if (this.queue.bytes > this.settings.maxBufferBytes) {
-      if (this.socket === undefined && this.dropOldestWhileDetached) {
-        while (this.queue.bytes > this.settings.maxBufferBytes) {
-          const dropped = this.queue.dropOldestBinary();
-          if (dropped === undefined) break;
-          this.hooks.dropped?.(dropped.frame, dropped.tag);
-        }
+      if (this.mayDropOldest()) {
+        this.dropOldest();
         return;
       }
       this.hooks.overflow(
@@ -145,9 +153,14 @@ export class Outbox {
     }
   }
 
-  /** Puts frames (audio to replay, with their tags) before every waiting frame. */
+  /**
+   * Puts frames (audio to replay, with their tags) before every waiting frame. Past
+   * `maxBufferBytes`, the oldest audio is dropped when it may be (see the class notes); otherwise
+   * the next `push` reports the overflow.
+   */
   prepend(frames: readonly Frame[], tags: readonly number[]): void {
     if (frames.length > 0) this.queue.prepend(frames, tags);
+    if (this.queue.bytes > this.settings.maxBufferBytes && this.mayDropOldest()) this.dropOldest();
     this.syncDirect();
   }
 
@@ -162,7 +175,8 @@ export class Outbox {
   /** Writes to `socket` from now on, the waiting frames first. */
   attach(socket: FrameSink): void {
     this.socket = socket;
-    this.alignNext = (this.settings.frameBytes ?? 1) > 1 && this.settings.bytesPerSecond !== undefined;
+    this.socketBytes = 0;
+    this.alignNext = this.aligns();
     this.drain();
   }
 
@@ -180,6 +194,27 @@ export class Outbox {
     this.queue.clear();
     this.updatePoll();
     this.syncDirect();
+  }
+
+  /** Past the bound: drop instead of failing (an outage, or its backlog waiting on the pacing). */
+  private mayDropOldest(): boolean {
+    return this.dropOldestInOutage && (this.socket === undefined || this.blocked === 'pace');
+  }
+
+  /** Drops the oldest audio frames until the queue is within `maxBufferBytes` (or holds no audio). */
+  private dropOldest(): void {
+    while (this.queue.bytes > this.settings.maxBufferBytes) {
+      const dropped = this.queue.dropOldestBinary();
+      if (dropped === undefined) break;
+      // The server heard the audio up to the last frame written: what follows must line up with it.
+      if (this.socket !== undefined) this.alignNext = this.aligns();
+      this.hooks.dropped?.(dropped.frame, dropped.tag);
+    }
+  }
+
+  /** Audio frames may split samples, and their tags say where samples start. */
+  private aligns(): boolean {
+    return (this.settings.frameBytes ?? 1) > 1 && this.settings.bytesPerSecond !== undefined;
   }
 
   private drain(): void {
@@ -236,18 +271,23 @@ export class Outbox {
       frame = start.frame;
       tag = start.tag;
     }
+    if (typeof frame !== 'string') this.socketBytes += frame.byteLength;
     this.socket?.send(frame);
     this.hooks.written(frame, tag);
   }
 
-  /** `frame` (audio at `tag` s of the original) from its first sample-frame boundary on. */
+  /**
+   * `frame` (audio at `tag` s of the original) from the first byte that lines up with the server's
+   * samples: the server is `socketBytes` into the stream, so that byte's offset in the original
+   * must be the same number of bytes into a sample frame (0 on a new socket: a frame boundary).
+   */
   private alignedStart(frame: Uint8Array, tag: number): { frame: Uint8Array; tag: number } | undefined {
     const bytesPerSecond = this.settings.bytesPerSecond;
     const frameBytes = this.settings.frameBytes ?? 1;
     if (bytesPerSecond === undefined || Number.isNaN(tag)) return { frame, tag };
-    const into = Math.round(tag * bytesPerSecond) % frameBytes;
-    if (into === 0) return { frame, tag };
-    const skip = frameBytes - into;
+    const apart = (this.socketBytes - Math.round(tag * bytesPerSecond)) % frameBytes;
+    const skip = apart < 0 ? apart + frameBytes : apart;
+    if (skip === 0) return { frame, tag };
     if (frame.byteLength <= skip) return undefined;
     return { frame: frame.subarray(skip), tag: tag + skip / bytesPerSecond };
   }

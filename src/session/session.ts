@@ -487,6 +487,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   /** Outbox hook: a frame went to the socket. */
   written(frame: Frame, from: number): void {
     if (typeof frame !== 'string') {
+      // Audio dropped from the paced backlog on this connection: named before the audio after it.
+      this.flushGap();
       this.recordAudio(frame, from);
       return;
     }
@@ -520,7 +522,10 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     finalizes.push({ frame, at });
   }
 
-  /** Outbox hook: an audio frame dropped from the outage buffer; its span will never be transcribed. */
+  /**
+   * Outbox hook: an audio frame dropped from the outage buffer (during the outage, or from the
+   * backlog paced out after it); its span will never be transcribed.
+   */
   dropped(frame: Uint8Array, from: number): void {
     const bytesPerSecond = this.bytesPerSecond;
     if (bytesPerSecond === undefined || Number.isNaN(from)) return;

@@ -215,9 +215,9 @@ export interface TranscribeConfig {
   finalize$?: Observable<number | void | undefined>;
   /**
    * Most bytes of frames that may wait to be sent (before the socket opens, or while its send
-   * buffer is full); more errors the session with an `AudioBufferOverflowError` (while no socket
-   * is open with reconnection on and a raw encoding, the oldest audio is dropped and named by a
-   * `Gap` instead). `Infinity` never fails (for files read faster than real time). Default:
+   * buffer is full); more errors the session with an `AudioBufferOverflowError` (with reconnection
+   * on and a raw encoding, while no socket is open or while an outage's backlog is paced out at
+   * `reconnect.replayRate`, the oldest audio is dropped and named by a `Gap` instead). `Infinity` never fails (for files read faster than real time). Default:
    * 4 MiB, or 30 s of audio when that is more (raw formats with a known size: linear16, linear32,
    * mulaw, alaw).
    */

@@ -637,3 +637,80 @@ it('starts the replay on a new connection on a sample boundary when chunks split
     Buffer.from(original.subarray(at, at + second.length)).equals(Buffer.from(second)),
   ]).toEqual([0, true]);
 });
+
+it('holds the replay to maxBufferBytes: a replay that outgrows it loses its oldest audio to a Gap, and the session goes on', () => {
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.index === 0 && finalThenDrop(c) });
+    const { marble, values } = audio(5);
+    // b and c (6400 B) are to be replayed, into 4000 B; the new connection opens at 260, before d.
+    const reconnect = { ...RECONNECT, initialDelayMs: 10, replayRate: 1.25 };
+    seen = record(
+      cold(marble, values).pipe(transcribeReconnecting(server, { maxBufferBytes: 4000, reconnect })),
+    );
+  });
+  expect(seen.filter(([, e]) => (e as { type: string }).type !== 'Results')).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [250, reconnecting(1, 10, 'network')],
+    [260, { type: 'Gap', from: 0.1, to: 0.2, reason: expect.stringContaining('outage buffer full') }],
+    [260, { type: 'Open', attempt: 2 }],
+  ]);
+  expect(fills(server.connections[1])).toEqual([3, 4, 5]);
+});
+
+it('drops the oldest audio of a paced backlog that outgrows maxBufferBytes, naming each span in a Gap before the audio after it goes out', () => {
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.index === 0 && finalThenDrop(c) });
+    const { marble, values } = audio(7);
+    // Paced at half real time, the backlog grows by 100 ms of audio every 200 ms.
+    const reconnect = { ...RECONNECT, initialDelayMs: 10, replayRate: 0.5 };
+    seen = record(
+      cold(marble, values).pipe(transcribeReconnecting(server, { maxBufferBytes: 6400, reconnect })),
+    );
+  });
+  expect(seen.filter(([, e]) => (e as { type: string }).type !== 'Results')).toEqual([
+    [0, { type: 'Open', attempt: 1 }],
+    [250, reconnecting(1, 10, 'network')],
+    [260, { type: 'Open', attempt: 2 }],
+    [460, { type: 'Gap', from: 0.2, to: 0.3, reason: expect.stringContaining('outage buffer full') }],
+    [660, { type: 'Gap', from: 0.4, to: 0.5, reason: expect.stringContaining('outage buffer full') }],
+  ]);
+  expect([audioTimes(server.connections[1]), fills(server.connections[1])]).toEqual([
+    [260, 460, 660, 860],
+    [2, 4, 6, 7],
+  ]);
+});
+
+it('keeps the server on sample boundaries when audio is dropped from a paced backlog of chunks that split samples', () => {
+  // linear16 mono in 987-byte chunks (odd), 31 ms apart; each sample is its own index (little-endian).
+  const original = new Uint8Array(987 * 40).map((_, i) => (i % 2 === 0 ? (i >> 1) & 0xff : i >> 9));
+  const names = Array.from({ length: 40 }, (_, i) => String.fromCharCode(0x100 + i));
+  const values = Object.fromEntries(names.map((n, i) => [n, original.subarray(i * 987, (i + 1) * 987)]));
+  let seen: Array<[number, unknown]> = [];
+  let server!: FakeDeepgram;
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.index === 0 && finalThenDrop(c) });
+    const reconnect = { ...RECONNECT, initialDelayMs: 10, replayRate: 0.5 };
+    seen = record(
+      cold(names.join(' 30ms '), values).pipe(
+        transcribeReconnecting(server, { maxBufferBytes: 4000, reconnect }),
+      ),
+    );
+  });
+  const gaps = seen.filter(([, e]) => (e as { type: string }).type === 'Gap').length;
+  const second = Uint8Array.from(
+    server.connections[1]!.sent.flatMap((f) => (typeof f.data === 'string' ? [] : [...f.data])),
+  );
+  // The samples the server hears: in step, each is the one after the last, but where audio was
+  // dropped (at most one sample made of the bytes on both sides of a drop, and the jump after it).
+  const samples = Array.from(
+    { length: second.length >> 1 },
+    (_, k) => second[2 * k]! | (second[2 * k + 1]! << 8),
+  );
+  const outOfStep = samples.filter((s, k) => k > 0 && s !== samples[k - 1]! + 1).length;
+  expect(gaps).toBeGreaterThan(2);
+  expect(outOfStep).toBeLessThanOrEqual(2 * gaps);
+});
