@@ -209,10 +209,14 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
     if (!this.done) this.lose(error);
   }
 
-  /** Sends a frame (a string as text, bytes as binary); dropped unless the socket is open. */
+  /**
+   * Sends a frame (a string as text, bytes as binary); dropped unless the socket is open. An empty
+   * binary frame is never sent: Deepgram reads one as the legacy CloseStream and ends the stream.
+   */
   send(frame: Frame): void {
     const socket = this.socket;
     if (this.done || socket === undefined || socket.readyState !== OPEN) return;
+    if (typeof frame !== 'string' && frame.byteLength === 0) return;
     try {
       socket.send(frame);
     } catch (error) {

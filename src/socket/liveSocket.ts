@@ -53,7 +53,8 @@ export interface LiveSocketConfig {
   /**
    * What to send, subscribed once the socket is open (never before) and unsubscribed when it
    * closes. A `string` goes out as a text frame, a `Uint8Array` as a binary frame of exactly its
-   * bytes. The function form is called at open with the {@link OpenSocket}, e.g. to watch
+   * bytes; an empty `Uint8Array` is skipped (Deepgram reads an empty binary frame as the legacy
+   * CloseStream and would end the stream). The function form is called at open with the {@link OpenSocket}, e.g. to watch
    * `bufferedAmount`. Its completion sends nothing and keeps the socket open (send `CLOSE_STREAM`
    * to end a session); its error closes the socket and errors the stream with that error.
    */

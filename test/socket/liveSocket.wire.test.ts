@@ -97,6 +97,18 @@ describe('frames out', () => {
     ]);
   });
 
+  it('never sends an empty binary frame, which Deepgram reads as CloseStream', async () => {
+    const frames: Frame[] = [new Uint8Array([1]), new Uint8Array(0), new Uint8Array([2]), KEEP_ALIVE];
+    record(liveSocket({ url: server.url, webSocket: tracked(), frames: of(...frames) }));
+    const peer = await server.peer(0);
+    await peer.frame(2);
+    expect(peer.frames.map((f) => (f.isBinary ? [...f.data] : f.data.toString()))).toEqual([
+      [1],
+      [2],
+      KEEP_ALIVE,
+    ]);
+  });
+
   it('subscribes to frames only once the socket is open', async () => {
     const seenAtSubscription: string[][] = [];
     const recording = record(
