@@ -94,23 +94,24 @@ function parseBase(base: unknown): URL {
  */
 export function listenUrl(options: LiveOptions = {}, base: string = DEFAULT_LISTEN_URL): string {
   const url = parseBase(base);
-  validateLiveOptionsIn(options, url.searchParams);
+  // The URL is built from what was validated, each field read once.
+  const checked = validateLiveOptionsIn(options, url.searchParams);
   const existing = url.search.slice(1);
   for (const key of new Set(url.searchParams.keys())) {
     if (
-      Object.prototype.hasOwnProperty.call(options, key) &&
-      (options as Record<string, unknown>)[key] !== undefined
+      Object.prototype.hasOwnProperty.call(checked, key) &&
+      (checked as Record<string, unknown>)[key] !== undefined
     ) {
       throw new LiveOptionsError(key, `Invalid LiveOptions.${key}: also set in the base URL's query`);
     }
-    if (options.query?.[key] !== undefined && Object.prototype.hasOwnProperty.call(options.query, key)) {
+    if (checked.query?.[key] !== undefined && Object.prototype.hasOwnProperty.call(checked.query, key)) {
       throw new LiveOptionsError(
         'query',
         `Invalid LiveOptions.query: key ${JSON.stringify(key)} is also set in the base URL's query`,
       );
     }
   }
-  const added = queryPairs(options).map(([key, value]) => `${encode(key)}=${encode(value)}`);
+  const added = queryPairs(checked).map(([key, value]) => `${encode(key)}=${encode(value)}`);
   url.search = '';
   const query = [existing, ...added].filter((part) => part.length > 0).join('&');
   return query.length === 0 ? url.href : `${url.href}?${query}`;

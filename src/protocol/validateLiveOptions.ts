@@ -3,7 +3,7 @@
  * server enforces at upgrade time (HTTP 400) or silently (ignored parameters).
  */
 import { ENCODINGS, LiveOptionsError, type LiveOptions } from './liveOptions';
-import { describeFound } from './validationErrors';
+import { describeLiveOptionValue } from './validationErrors';
 
 /** How an option is checked and written to the query string. */
 export type OptionKind =
@@ -90,7 +90,7 @@ function invalid(option: string, problem: string): LiveOptionsError {
 /** Throws unless `value` is a non-empty string that can be percent-encoded (no lone surrogate). */
 function checkText(option: string, value: unknown, what = 'a non-empty string'): void {
   if (typeof value !== 'string' || value.length === 0) {
-    throw invalid(option, `must be ${what}, got ${describeFound(value)}`);
+    throw invalid(option, `must be ${what}, got ${describeLiveOptionValue(value)}`);
   }
   if (LONE_SURROGATE.test(value)) {
     throw invalid(option, 'contains a lone UTF-16 surrogate, which cannot be sent in a URL');
@@ -99,22 +99,23 @@ function checkText(option: string, value: unknown, what = 'a non-empty string'):
 
 function checkInteger(option: string, value: unknown, min: number, what: string): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw invalid(option, `must be ${what}, got ${describeFound(value)}`);
+    throw invalid(option, `must be ${what}, got ${describeLiveOptionValue(value)}`);
   }
 }
 
 function checkList(option: string, value: unknown): void {
   if (!Array.isArray(value)) {
-    throw invalid(option, `must be an array of non-empty strings, got ${describeFound(value)}`);
+    throw invalid(option, `must be an array of non-empty strings, got ${describeLiveOptionValue(value)}`);
   }
-  value.forEach((item: unknown, index) =>
-    checkText(option, item, `an array of non-empty strings (item ${index})`),
-  );
+  // Indexed: a hole is an item too (`undefined`), where `forEach` would skip it.
+  for (let index = 0; index < value.length; index++) {
+    checkText(option, value[index], `an array of non-empty strings (item ${index})`);
+  }
 }
 
 function checkExtra(value: unknown): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('extra', `must be an object of string values, got ${describeFound(value)}`);
+    throw invalid('extra', `must be an object of string values, got ${describeLiveOptionValue(value)}`);
   }
   for (const [key, item] of Object.entries(value)) {
     checkText('extra', key, 'an object with non-empty keys');
@@ -134,7 +135,10 @@ function checkExtra(value: unknown): void {
 
 function checkQuery(value: unknown): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('query', `must be an object of strings or string arrays, got ${describeFound(value)}`);
+    throw invalid(
+      'query',
+      `must be an object of strings or string arrays, got ${describeLiveOptionValue(value)}`,
+    );
   }
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
@@ -172,7 +176,7 @@ function checkKind(option: ModelledOption, value: unknown): void {
       return checkText(option, value);
     case 'boolean':
       if (typeof value !== 'boolean')
-        throw invalid(option, `must be true or false, got ${describeFound(value)}`);
+        throw invalid(option, `must be true or false, got ${describeLiveOptionValue(value)}`);
       return;
     case 'positiveInt':
       return checkInteger(option, value, 1, 'a positive integer');
@@ -182,7 +186,10 @@ function checkKind(option: ModelledOption, value: unknown): void {
       return checkList(option, value);
     case 'encoding':
       if (typeof value !== 'string' || !ENCODINGS.includes(value as never)) {
-        throw invalid(option, `must be one of ${ENCODINGS.join(', ')}; got ${describeFound(value)}`);
+        throw invalid(
+          option,
+          `must be one of ${ENCODINGS.join(', ')}; got ${describeLiveOptionValue(value)}`,
+        );
       }
       return;
     case 'endpointing':
@@ -197,7 +204,7 @@ function checkKind(option: ModelledOption, value: unknown): void {
       ) {
         throw invalid(
           option,
-          `must be an integer from ${UTTERANCE_END_MIN_MS} to ${UTTERANCE_END_MAX_MS} (ms), got ${describeFound(value)}`,
+          `must be an integer from ${UTTERANCE_END_MIN_MS} to ${UTTERANCE_END_MAX_MS} (ms), got ${describeLiveOptionValue(value)}`,
         );
       }
       return;
@@ -209,7 +216,10 @@ function checkKind(option: ModelledOption, value: unknown): void {
       return checkExtra(value);
     case 'callbackMethod':
       if (typeof value !== 'string' || !CALLBACK_METHODS.includes(value)) {
-        throw invalid(option, `must be one of ${CALLBACK_METHODS.join(', ')}; got ${describeFound(value)}`);
+        throw invalid(
+          option,
+          `must be one of ${CALLBACK_METHODS.join(', ')}; got ${describeLiveOptionValue(value)}`,
+        );
       }
       return;
     case 'url': {
@@ -325,18 +335,43 @@ export function validateLiveOptions(options: LiveOptions): void {
   validateLiveOptionsIn(options, undefined);
 }
 
+/** The modelled options and `query`: the fields read even when not the object's own. */
+const READ_KEYS: readonly string[] = [...Object.keys(OPTION_KINDS), 'query'];
+
+/**
+ * A plain copy of `options`: its own enumerable fields, and each modelled option or `query` read as
+ * a property (inherited, or a class getter), as TypeScript and the rest of the session read them.
+ * Every field is read once, so that a getter cannot give validation one value and the URL another.
+ */
+function readOnce(options: LiveOptions): LiveOptions {
+  const copy: Record<string, unknown> = { ...options };
+  for (const key of READ_KEYS) {
+    if (Object.prototype.hasOwnProperty.call(copy, key)) continue;
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) copy[key] = value;
+  }
+  return copy;
+}
+
 /**
  * {@link validateLiveOptions} for options that join the query of a base URL (`listenUrl`): the
  * combination rules also read the parameters already in `baseQuery` (internal).
+ *
+ * @returns the options as validated: a copy in which each field was read once. Build the URL from
+ *   it, so that what is sent is what was checked.
  */
-export function validateLiveOptionsIn(options: LiveOptions, baseQuery: URLSearchParams | undefined): void {
+export function validateLiveOptionsIn(
+  options: LiveOptions,
+  baseQuery: URLSearchParams | undefined,
+): LiveOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new LiveOptionsError(
       'options',
-      `Invalid LiveOptions: expected an object, got ${describeFound(options)}`,
+      `Invalid LiveOptions: expected an object, got ${describeLiveOptionValue(options)}`,
     );
   }
-  for (const [key, value] of Object.entries(options)) {
+  const own = readOnce(options);
+  for (const [key, value] of Object.entries(own)) {
     if (value === undefined) continue;
     if (key === 'query') checkQuery(value);
     else if (isModelledOption(key)) checkKind(key, value);
@@ -347,5 +382,6 @@ export function validateLiveOptionsIn(options: LiveOptions, baseQuery: URLSearch
       );
     }
   }
-  checkCombinations(combinationView(options, baseQuery));
+  checkCombinations(combinationView(own, baseQuery));
+  return own;
 }

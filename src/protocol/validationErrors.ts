@@ -102,6 +102,22 @@ export function formatValidationErrors(errors: t.Errors): string[] {
   return out;
 }
 
+/** Option strings longer than this are described by their length only (a Deepgram key has 40). */
+const MAX_SHOWN_OPTION_STRING = 32;
+
+/**
+ * What an invalid `LiveOptions` value was, for its error message: as {@link describeFound}, but a
+ * string longer than 32 characters by its length only (`string of 40 characters`). Short strings
+ * (a misspelt encoding or model) help the reader; a long one may be the API key put in the wrong
+ * place, and errors must not carry it.
+ */
+export function describeLiveOptionValue(value: unknown): string {
+  if (typeof value === 'string' && value.length > MAX_SHOWN_OPTION_STRING) {
+    return `string of ${value.length} characters`;
+  }
+  return describeFound(value);
+}
+
 /**
  * What an invalid option of the client was, for its error message: its kind, and its value for a
  * number, boolean or undefined. Never a string's text: a misplaced string is often the API key

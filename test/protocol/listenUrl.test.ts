@@ -148,6 +148,35 @@ describe('listenUrl', () => {
     expect(errorOf(() => listenUrl({ utterance_end_ms: 1000 })).option).toBe('utterance_end_ms');
   });
 
+  it('validates an inherited option, as it sends it', () => {
+    const options = Object.assign(Object.create({ utterance_end_ms: 999 }) as object, {
+      interim_results: true,
+    });
+    expect(errorOf(() => listenUrl(options)).option).toBe('utterance_end_ms');
+  });
+
+  it('validates and sends the options of a class with getters, each read once', () => {
+    let reads = 0;
+    class Options {
+      get encoding(): 'mulaw' | 'wav' {
+        reads++;
+        return reads === 1 ? 'mulaw' : 'wav';
+      }
+      readonly sample_rate = 8000;
+    }
+    expect(queryOf(listenUrl(new Options() as never))).toEqual([
+      ['encoding', 'mulaw'],
+      ['sample_rate', '8000'],
+    ]);
+    expect(reads).toBe(1);
+  });
+
+  it('rejects a hole in a list option instead of sending "undefined"', () => {
+    const keyterm: string[] = [];
+    keyterm[1] = 'refund';
+    expect(errorOf(() => listenUrl({ model: 'nova-3', keyterm })).message).toMatch(/keyterm.*item 0/);
+  });
+
   it('builds a URL for the options of every recorded Deepgram session', () => {
     const options = {
       channels: 1,

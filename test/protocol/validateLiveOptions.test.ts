@@ -67,6 +67,14 @@ describe('validateLiveOptions', () => {
     expect(error.message).toMatch(/utterance_end_ms.*1000 to 5000.*999/);
   });
 
+  it('shows a short wrong string in its message, but not one as long as an API key', () => {
+    const key = 'f00dfeedc0ffee0123456789abcdef0123456789';
+    expect(errorFor({ ...RAW, encoding: 'wav' }).message).toContain('"wav"');
+    expect(errorFor({ ...RAW, encoding: key }).message).toContain('string of 40 characters');
+    expect(errorFor({ ...RAW, encoding: key }).message).not.toContain(key.slice(0, 8));
+    expect(errorFor(key).message).not.toContain(key.slice(0, 8));
+  });
+
   describe('utterance_end_ms', () => {
     it.each([999, 5001, 1500.5, Number.NaN, '1000'])('rejects %p', (value) => {
       expect(errorFor({ utterance_end_ms: value, interim_results: true }).option).toBe('utterance_end_ms');
