@@ -180,11 +180,44 @@ export interface UnknownMessage {
   readonly raw: unknown;
 }
 
-/** The modelled server messages, discriminated by `type`. */
+/** The wire `type`s of the modelled messages (`Error` is {@link ServerError}). */
+const MODELLED_TYPES: ReadonlySet<string> = new Set([
+  'Results',
+  'Metadata',
+  'UtteranceEnd',
+  'SpeechStarted',
+  'Error',
+]);
+
+function isUnknownMessage(u: unknown): u is UnknownMessage {
+  return typeof u === 'object' && u !== null && (u as { type?: unknown }).type === 'Unknown' && 'raw' in u;
+}
+
+/**
+ * Decodes a JSON object whose string `type` is not modelled into `{ type: 'Unknown', raw }`, as
+ * `decodeServerMessage` does; anything else fails. Encodes back to `raw`.
+ */
+export const UnknownMessage = new t.Type<UnknownMessage, unknown, unknown>(
+  'UnknownMessage',
+  isUnknownMessage,
+  (u, context) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, context);
+    const type = (u as { type?: unknown }).type;
+    if (typeof type !== 'string' || MODELLED_TYPES.has(type)) return t.failure(u, context);
+    return t.success({ type: 'Unknown', raw: u });
+  },
+  (message) => message.raw,
+);
+
+/**
+ * Every message a server can send, as a codec: the modelled ones checked against their codec,
+ * and any other object with a string `type` as an {@link UnknownMessage} (protocol.md §3: new
+ * types must not break decoding). `decodeServerMessage` gives the same values, with readable errors.
+ */
 export const ServerMessage = t.union(
-  [Results, Metadata, UtteranceEnd, SpeechStarted, ServerError],
+  [Results, Metadata, UtteranceEnd, SpeechStarted, ServerError, UnknownMessage],
   'ServerMessage',
 );
 
 /** Every message a server can send, including ones deepgram-rx does not model. */
-export type ServerMessage = t.TypeOf<typeof ServerMessage> | UnknownMessage;
+export type ServerMessage = t.TypeOf<typeof ServerMessage>;

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeServerMessage } from '../../src/protocol/decode';
+import { ServerMessage } from '../../src/protocol/messages';
 
 const RESULTS = {
   type: 'Results',
@@ -87,5 +88,28 @@ describe('decodeServerMessage tolerance', () => {
     expect(decodeServerMessage('{"type":"constructor"}')).toEqual(
       E.right({ type: 'Unknown', raw: { type: 'constructor' } }),
     );
+  });
+});
+
+describe('the ServerMessage codec', () => {
+  it('decodes an unmodelled type as Unknown, as decodeServerMessage does', () => {
+    const raw = { type: 'ConfigureSuccess', request_id: 'r', keyterms: ['a'] };
+    expect(ServerMessage.decode(raw)).toEqual(E.right({ type: 'Unknown', raw }));
+    expect(ServerMessage.encode({ type: 'Unknown', raw })).toBe(raw);
+  });
+
+  it('accepts (is) every message decodeServerMessage returns, the Unknown ones included', () => {
+    for (const text of [JSON.stringify(RESULTS), '{"type":"Sync","id":1}']) {
+      const decoded = decodeServerMessage(text);
+      expect([E.isRight(decoded), E.isRight(decoded) && ServerMessage.is(decoded.right)]).toEqual([
+        true,
+        true,
+      ]);
+    }
+  });
+
+  it('still rejects a modelled type with a wrong field, instead of calling it Unknown', () => {
+    expect(E.isLeft(ServerMessage.decode({ ...RESULTS, start: 'soon' }))).toBe(true);
+    expect(E.isLeft(ServerMessage.decode({ type: 42 }))).toBe(true);
   });
 });
