@@ -49,7 +49,8 @@ export const CLOSE_STREAM = '{"type":"CloseStream"}';
  */
 export function finalizeFrame(channel?: number): string {
   if (channel === undefined) return '{"type":"Finalize"}';
-  if (!Number.isInteger(channel) || channel < 0) {
+  // Safe integers only: 1e21 is an integer to JavaScript, but would go out as `1e+21`.
+  if (!Number.isSafeInteger(channel) || channel < 0) {
     throw new RangeError(`finalizeFrame: channel must be a non-negative integer, got ${String(channel)}`);
   }
   return `{"type":"Finalize","channel":${channel}}`;
