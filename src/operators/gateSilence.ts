@@ -34,8 +34,8 @@ const FRAME_MS = 10;
  * - Energy detection on 10 ms analysis frames cut from the byte stream independently of the chunk
  *   boundaries (any chunk size works, even chunks that split a sample or a multi-channel frame); a
  *   frame is speech when any channel's RMS level is ≥ `thresholdDbfs`. Per chunk it allocates nothing.
- * - A chunk that overlaps speech or the hangover after it is emitted at once, the same reference.
- *   Other chunks are held: copied into a ring (so sources that reuse their buffers are safe). When
+ * - A chunk in which a speech frame completes, or that starts less than `hangoverMs` after the end
+ *   of the latest speech frame, is emitted at once, the same reference. Other chunks are held: copied into a ring (so sources that reuse their buffers are safe). When
  *   speech starts, the held bytes from `prerollMs` before the first speech frame are emitted first,
  *   as ONE new `Uint8Array`, then the chunk; older held bytes are dropped. Every speech frame is sent
  *   in full; a dropped span followed by more audio starts and ends on sample-frame boundaries, so the
@@ -43,7 +43,8 @@ const FRAME_MS = 10;
  * - Gated spans are reported through `onGate` (seconds of the source; see {@link GatedSpan}); emitted
  *   bytes plus reported spans always add up to the source.
  * - Completion: held bytes are silence, so they are dropped (reported to `onGate`), then the output
- *   completes. Errors: the same, then the error is forwarded. Unsubscribing unsubscribes the source,
+ *   completes; except a last analysis frame cut short by the end whose samples reach the threshold
+ *   (a word cut off), which is sent with its preroll. Errors: the same, then the error is forwarded. Unsubscribing unsubscribes the source,
  *   drops what is held and reports nothing more.
  * - A chunk, completion or error that the source sends while the gate is emitting (from inside a
  *   subscriber's `next` or `onGate`) is handled right after, so the output keeps the source's order.
@@ -56,8 +57,9 @@ const FRAME_MS = 10;
  * @param config - audio format (`encoding`, `sample_rate`, `channels`), `thresholdDbfs` (default -50),
  *   `prerollMs` (default 300), `hangoverMs` (default 500), optional `onGate` callback
  * @throws TypeError when `config` is not an object or an option has the wrong type
- * @throws RangeError when `encoding` is unknown, `sample_rate`/`channels` are not positive integers,
- *   `thresholdDbfs` is not finite or > 0, `prerollMs`/`hangoverMs` are not finite or < 0
+ * @throws RangeError when `encoding` is unknown, `sample_rate`/`channels` are not positive integers
+ *   (or so large that the preroll buffer would exceed 256 MiB), `thresholdDbfs` is not finite or
+ *   > 0, `prerollMs`/`hangoverMs` are not finite or < 0
  * @example
  * ```ts
  * import { gateSilence, withKeepAlive } from 'deepgram-rx';

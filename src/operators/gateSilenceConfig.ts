@@ -1,7 +1,7 @@
 /**
  * Configuration of `gateSilence`: public types, defaults and call-time validation.
  */
-import type { RawEncoding } from '../protocol/audioFormat';
+import { bytesPerSample, type RawEncoding } from '../protocol/audioFormat';
 
 /**
  * A span of the source audio that `gateSilence` dropped, in seconds of the ORIGINAL audio (counted
@@ -117,6 +117,12 @@ function positiveInteger(name: string, value: unknown): number {
 /** The longest `prerollMs`: the gate keeps that much audio in a buffer it allocates up front. */
 export const MAX_PREROLL_MS = 60000;
 
+/**
+ * The largest preroll buffer a gate may allocate (256 MiB): 60 s of 48 kHz audio in 2 channels is
+ * 11 MB; more is a `sample_rate` or `channels` in error.
+ */
+const MAX_HELD_BYTES = 256 * 1024 * 1024;
+
 function nonNegativeMs(name: string, value: unknown, max = Number.POSITIVE_INFINITY): number {
   const n = numberOption(name, value);
   if (!Number.isFinite(n) || n < 0 || n > max) {
@@ -158,16 +164,28 @@ export function resolveGateSilenceConfig(config: GateSilenceConfig): GateSilence
     throw new TypeError(`gateSilence: onGate must be a function, got ${describe(onGate)}`);
   }
   // `=== undefined`, not `??`: a null (from JSON, say) is a wrong type, not a request for the default.
+  const sampleRate = positiveInteger('sample_rate', config.sample_rate);
+  const channels = positiveInteger('channels', config.channels === undefined ? 1 : config.channels);
+  const prerollMs = nonNegativeMs(
+    'prerollMs',
+    config.prerollMs === undefined ? GATE_SILENCE_DEFAULTS.prerollMs : config.prerollMs,
+    MAX_PREROLL_MS,
+  );
+  // The gate allocates its preroll buffer (prerollMs and one 10 ms frame) at subscription: refuse
+  // now a format that makes it too large, rather than fail there with an allocation error.
+  const heldBytes =
+    Math.ceil((sampleRate * (prerollMs + 20)) / 1000) * channels * bytesPerSample(encoding as RawEncoding);
+  if (heldBytes > MAX_HELD_BYTES) {
+    throw new RangeError(
+      `gateSilence: sample_rate ${sampleRate} × channels ${channels} needs ${heldBytes} bytes for prerollMs ${prerollMs}, more than ${MAX_HELD_BYTES}; check sample_rate and channels`,
+    );
+  }
   return {
     encoding: encoding as RawEncoding,
-    sampleRate: positiveInteger('sample_rate', config.sample_rate),
-    channels: positiveInteger('channels', config.channels === undefined ? 1 : config.channels),
+    sampleRate,
+    channels,
     thresholdDbfs,
-    prerollMs: nonNegativeMs(
-      'prerollMs',
-      config.prerollMs === undefined ? GATE_SILENCE_DEFAULTS.prerollMs : config.prerollMs,
-      MAX_PREROLL_MS,
-    ),
+    prerollMs,
     hangoverMs: nonNegativeMs(
       'hangoverMs',
       config.hangoverMs === undefined ? GATE_SILENCE_DEFAULTS.hangoverMs : config.hangoverMs,

@@ -76,9 +76,17 @@ export class SilenceGate {
     this.hold(chunk);
   }
 
-  /** Called when the source ends: held bytes are silence, so they are dropped and reported. */
+  /**
+   * Called when the source ends: held bytes are silence, so they are dropped and reported, unless
+   * the last analysis frame, cut short by the end, is speech: then it is sent with its preroll.
+   */
   finish(): void {
     if (!this.open && this.position > this.closedAt) {
+      const speechStart = this.detector.partialSpeechStart();
+      if (speechStart >= 0) {
+        this.releasePreroll(this.position, speechStart);
+        return;
+      }
       const from = this.closedAt;
       this.closedAt = this.position;
       this.sink.gated(from, this.position);

@@ -58,8 +58,26 @@ export class SilenceDetector {
     this.frameSamples = Math.max(1, Math.round((sampleRate * frameMs) / 1000));
     this.frameBytes = this.frameSamples * channels * bytesPerSample(encoding);
     this.sums = new Float64Array(channels);
-    this.thresholdSum = FULL_SCALE_POWER * Math.pow(10, thresholdDbfs / 10) * this.frameSamples;
+    // A threshold above the loudest frame the encoding can carry (0 dBFS: a full-scale square
+    // wave of ±32767 is -0.0003 dBFS against 32768, mu-law's loudest -0.17) is taken as that frame.
+    const loudestPower = Math.pow(this.table === undefined ? 32767 : loudestOf(this.table), 2);
+    const power = Math.min(FULL_SCALE_POWER * Math.pow(10, thresholdDbfs / 10), loudestPower);
+    this.thresholdSum = power * this.frameSamples;
     this.onFrame = onFrame;
+  }
+
+  /**
+   * Where the frame still incomplete at the end of the stream starts, when the samples it has
+   * reach the threshold (their mean, as a whole frame's); -1 when it is silent or empty.
+   */
+  partialSpeechStart(): number {
+    const samples = this.samplesInFrame;
+    if (samples === 0) return -1;
+    let loudest = 0;
+    for (let c = 0; c < this.channels; c++) loudest = Math.max(loudest, this.sums[c]!);
+    return loudest >= (this.thresholdSum / this.frameSamples) * samples
+      ? this.framesDone * this.frameBytes
+      : -1;
   }
 
   /** Feeds the next chunk of the stream; updates `lastSpeechEnd` and `firstSpeechStart`. */
@@ -197,6 +215,13 @@ export class SilenceDetector {
       this.onFrame(end, level, speech);
     }
   }
+}
+
+/** The largest magnitude in a G.711 expansion table. */
+function loudestOf(table: Int16Array): number {
+  let loudest = 0;
+  for (const sample of table) loudest = Math.max(loudest, Math.abs(sample));
+  return loudest;
 }
 
 function toInt16(value: number): number {

@@ -327,10 +327,73 @@ describe('invalid configuration throws when gateSilence is called', () => {
     ['an onGate that is not a function', { ...format, onGate: 'log' }, TypeError, /onGate/],
     ['a null prerollMs (not the default)', { ...format, prerollMs: null }, TypeError, /prerollMs/],
     ['null channels (not the default)', { ...format, channels: null }, TypeError, /channels/],
+    [
+      'a sample_rate whose preroll buffer could not be allocated',
+      { ...format, sample_rate: 1e13 },
+      RangeError,
+      /sample_rate 10000000000000 × channels 1 needs/,
+    ],
+    ['channels beyond any audio format', { ...format, channels: 1e9 }, RangeError, /channels 1000000000/],
   ];
   test.each(cases)('%s is rejected', (_name, config, errorType, message) => {
     const call = (): unknown => gateSilence(config as Parameters<typeof gateSilence>[0]);
     expect(call).toThrow(errorType);
     expect(call).toThrow(message);
+  });
+});
+
+describe('a word cut off by the end of the stream', () => {
+  // 1 s of silence, then 8 ms of speech in 4 ms chunks: the last 10 ms analysis frame never completes.
+  const source = chunk(concat([quiet(1), encode(tone(RATE, 0.008, -10), 'linear16')]), 0.004 * BPS);
+
+  it('is sent with its preroll when the source completes', () => {
+    const run = runGate(source, format);
+    expect([run.spans.map((s) => [s.from, s.to]), concat(run.output).length, run.completed]).toEqual([
+      [[0, 0.7]],
+      0.308 * BPS,
+      true,
+    ]);
+  });
+
+  it('is sent with its preroll before the source’s error is forwarded', () => {
+    const failure = new Error('microphone lost');
+    const audio$ = new Subject<Uint8Array>();
+    const spans: GatedSpan[] = [];
+    const output: Uint8Array[] = [];
+    let error: unknown;
+    audio$
+      .pipe(gateSilence({ ...format, onGate: (span) => spans.push(span) }))
+      .subscribe({ next: (c) => output.push(c), error: (e: unknown) => (error = e) });
+    for (const c of source) audio$.next(c);
+    audio$.error(failure);
+    expect([spans.map((s) => [s.from, s.to]), concat(output).length, error]).toEqual([
+      [[0, 0.7]],
+      0.308 * BPS,
+      failure,
+    ]);
+  });
+
+  it('is still dropped when it is silent', () => {
+    const run = runGate(chunk(quiet(1.008), 0.004 * BPS), format);
+    expect(run.spans.map((s) => [s.from, s.to])).toEqual([[0, 1.008]]);
+  });
+});
+
+describe('thresholdDbfs 0', () => {
+  it('keeps a full-scale square wave, whose ±32767 samples are the loudest linear16 can carry', () => {
+    const samples = new Int16Array(1600).map((_, i) => (Math.floor(i / 8) % 2 === 0 ? 32767 : -32768));
+    const run = runGate([new Uint8Array(samples.buffer)], { ...format, thresholdDbfs: 0 });
+    expect(run.spans).toEqual([]);
+  });
+
+  it('keeps the loudest mu-law audio, which is 0.17 dB below full scale', () => {
+    const loudest = new Uint8Array(800).map((_, i) => (i % 2 === 0 ? 0x80 : 0x00)); // ±32124
+    const run = runGate([loudest], { encoding: 'mulaw', sample_rate: 8000, thresholdDbfs: 0 });
+    expect(run.spans).toEqual([]);
+  });
+
+  it('still drops audio 1 dB below full scale', () => {
+    const run = runGate([encode(tone(RATE, 0.1, -1), 'linear16')], { ...format, thresholdDbfs: 0 });
+    expect(run.spans.map((s) => [s.from, s.to])).toEqual([[0, 0.1]]);
   });
 });
