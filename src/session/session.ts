@@ -167,6 +167,10 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
    */
   private connectionSentBytes = 0;
   private serverHeardTo = 0;
+  /** The server has sent a frame on the current connection. */
+  private connectionHeard = false;
+  /** The current connection has been open `healthyAfterMs` (see {@link markHealthy}). */
+  private connectionAged = false;
   private retryTimer: Subscription | undefined;
   /** The current attempt's `openTimeoutMs`, from its start until it opens or is lost. */
   private openTimer: Subscription | undefined;
@@ -430,9 +434,30 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
 
   /** The server spoke; `heardTo`: the end of its Results on the connection's clock (before rebasing). */
   private serverSpoke(heardTo?: number): void {
+    if (!this.connectionHeard) {
+      this.connectionHeard = true;
+      if (this.connectionAged) this.markHealthy();
+    }
     if (heardTo !== undefined) this.serverHeardTo = Math.max(this.serverHeardTo, heardTo);
     this.silenceTimer = stopTimer(this.silenceTimer);
     this.armSilence();
+  }
+
+  /**
+   * The current connection proves healthy, and the retry count starts again, once it has been open
+   * `healthyAfterMs` and the server has spoken on it (or no audio was sent on it: a pause held by
+   * KeepAlive owes no answer). A server that takes audio and never answers is not healthy however
+   * long it stays open, or half-open detection would replace it forever. Once the audio has
+   * completed, a connection only flushes the end: the count is not reset, so `maxAttempts` bounds
+   * the reconnections after the audio.
+   */
+  private markHealthy(): void {
+    if (this.audioCompleted || (!this.connectionHeard && this.connectionSentBytes > 0)) return;
+    this.retries = 0;
+    // The one retry after NET-0001 comes back only once audio flowed again: a connection that
+    // stays open without audio (KeepAlive off, audio paused) lasts 10 s, longer than
+    // healthyAfterMs, and would otherwise reconnect every 10 s for as long as the pause.
+    if (this.connectionSentBytes > 0) this.net0001Retried = false;
   }
 
   /** The running (`final: false`) or the final `Usage`, with every written chunk counted. */
@@ -563,6 +588,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.connectionOpen = true;
     this.connectionSentBytes = 0;
     this.serverHeardTo = 0;
+    this.connectionHeard = false;
+    this.connectionAged = false;
     this.sentFinalizes = undefined;
     this.meter.connectionOpened();
     // The audio written on the connection before belongs to its clock.
@@ -580,11 +607,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (reconnect !== undefined) {
       this.healthTimer = timer(reconnect.healthyAfterMs, this.scheduler).subscribe(() => {
         this.healthTimer = undefined;
-        this.retries = 0;
-        // The one retry after NET-0001 comes back only once audio flowed again: a connection
-        // that stays open without audio (KeepAlive off, audio paused) lasts 10 s, longer than
-        // healthyAfterMs, and would otherwise reconnect every 10 s for as long as the pause.
-        if (this.connectionSentBytes > 0) this.net0001Retried = false;
+        this.connectionAged = true;
+        this.markHealthy();
       });
       // Replay and backlog go out no faster than Deepgram ingests (the frames drain right after this).
       if (this.connections > 1 && this.bytesPerSecond !== undefined) {

@@ -90,8 +90,9 @@ export interface TranscribeReconnect {
   /** Fraction (0–1) of each backoff delay that is random. Default 0.3. */
   jitter?: number;
   /**
-   * A connection open this long (ms, > 0, at most 2^31 − 1) is healthy: the retry count starts again.
-   * Default 5000.
+   * A connection open this long (ms, > 0, at most 2^31 − 1) is healthy: the retry count starts again,
+   * once the server has sent something on it (or no audio was sent on it), and not after the audio
+   * completed (see docs/resilience.md). Default 5000.
    */
   healthyAfterMs?: number;
   /**

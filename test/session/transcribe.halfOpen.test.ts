@@ -111,3 +111,72 @@ it('keeps a connection through a long KeepAlive pause when the server left only 
   expect(seen.filter(([, type]) => type === 'Open' || type === 'Reconnecting')).toEqual([[0, 'Open']]);
   expect(server.connections).toHaveLength(1);
 });
+
+it('gives up after maxAttempts when every connection goes to a server that takes audio and never answers, however long each stays open', () => {
+  // serverSilenceMs 6000 > healthyAfterMs 5000: every connection outlives healthyAfterMs.
+  const extra = { reconnect: { ...WATCHED.reconnect, serverSilenceMs: 6000, maxAttempts: 2 } };
+  let error: unknown;
+  const seen: Array<[number, string]> = [];
+  scheduler.run(() => {
+    const server = fakeDeepgram({ scheduler });
+    const subscription = interval(100, scheduler)
+      .pipe(
+        take(1200),
+        map(() => chunk(100)),
+        transcribeOnFake(server, scheduler, { ...WATCHED, ...extra }),
+      )
+      .subscribe({
+        next: (event) => {
+          if (event.type === 'Open' || event.type === 'Reconnecting')
+            seen.push([scheduler.now(), event.type]);
+        },
+        error: (e: unknown) => (error = e),
+      });
+    scheduler.schedule(() => subscription.unsubscribe(), 120000);
+  });
+  expect(seen.map(([, type]) => type)).toEqual(['Open', 'Reconnecting', 'Open', 'Reconnecting', 'Open']);
+  expect(error).toMatchObject({ name: 'LiveError', message: expect.stringMatching(/half-open/) });
+});
+
+it('still starts counting again after a connection the server answered on, once it is healthy', () => {
+  // Each connection answers once, then goes silent: each is replaced, and each was healthy.
+  const extra = { reconnect: { ...WATCHED.reconnect, serverSilenceMs: 6000, maxAttempts: 1 } };
+  const seen = watch(
+    (c) => c.emit(fakeResults({ transcript: 'hi', start: 0, duration: 0.1, is_final: false }), 150),
+    () => chunk(100),
+    40000,
+    extra,
+  );
+  expect(seen.filter(([, type]) => type === 'Reconnecting').length).toBeGreaterThan(3);
+});
+
+it('does not start counting again after the audio completed: a server that stops answering ends the session after maxAttempts', () => {
+  let error: unknown;
+  let reconnects = 0;
+  const extra = { reconnect: { ...WATCHED.reconnect, serverSilenceMs: 6000 } };
+  scheduler.run(() => {
+    // Every connection answers once, then never again (nor to CloseStream).
+    const server = fakeDeepgram({
+      scheduler,
+      closeStream: 'ignore',
+      onConnection: (c) =>
+        c.emit(fakeResults({ transcript: 'hi', start: 0, duration: 0.1, is_final: false }), 150),
+    });
+    const subscription = interval(100, scheduler)
+      .pipe(
+        take(30),
+        map(() => chunk(100)),
+        transcribeOnFake(server, scheduler, { ...WATCHED, ...extra }),
+      )
+      .subscribe({
+        next: (event) => {
+          if (event.type === 'Reconnecting') reconnects++;
+        },
+        error: (e: unknown) => (error = e),
+      });
+    scheduler.schedule(() => subscription.unsubscribe(), 300000);
+  });
+  // The default maxAttempts (5): each new connection replays the audio and CloseStream, is answered
+  // once, and outlives healthyAfterMs before serverSilenceMs replaces it.
+  expect([reconnects, error]).toEqual([5, expect.objectContaining({ name: 'LiveError' })]);
+});
