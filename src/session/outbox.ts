@@ -30,7 +30,11 @@ export interface OutboxSettings {
 export interface FrameSink {
   /** Bytes queued by `send` and not yet handed to the network. */
   readonly bufferedAmount: number;
-  send(frame: Frame): void;
+  /**
+   * Sends a frame; false when the socket no longer takes frames (it is closing): the frame was not
+   * sent, and waits for the next socket.
+   */
+  send(frame: Frame): boolean;
 }
 
 /** What an {@link Outbox} reports, synchronously. */
@@ -126,9 +130,9 @@ export class Outbox {
     if (
       socket !== undefined &&
       this.queue.length === 0 &&
-      socket.bufferedAmount <= this.settings.highWaterBytes
+      socket.bufferedAmount <= this.settings.highWaterBytes &&
+      this.write(frame, tag)
     ) {
-      this.write(frame, tag);
       return;
     }
     this.queue.push(frame, tag);
@@ -239,7 +243,12 @@ export class Outbox {
       }
       const tag = this.queue.headTag();
       this.queue.shift();
-      this.write(frame, tag);
+      if (!this.write(frame, tag)) {
+        // The socket is closing: the frame waits, in its place, for the next one.
+        this.queue.prepend([frame], [tag]);
+        this.blocked = 'buffer';
+        break;
+      }
     }
     if (this.queue.length === 0) this.pacing = undefined;
     this.updatePoll();
@@ -262,18 +271,24 @@ export class Outbox {
     }, wait);
   }
 
-  private write(frame: Frame, tag: number): void {
+  /** Writes a frame to the socket (cut to align, see the class notes); false when it was not taken. */
+  private write(frame: Frame, tag: number): boolean {
+    const socket = this.socket;
+    if (socket === undefined) return false;
     if (this.alignNext && typeof frame !== 'string') {
       const start = this.alignedStart(frame, tag);
-      if (start === undefined) return; // all of it belongs to a sample that started before
+      if (start === undefined) return true; // all of it belongs to a sample that started before
+      if (!socket.send(start.frame)) return false;
       this.alignNext = false;
       this.syncDirect();
       frame = start.frame;
       tag = start.tag;
+    } else if (!socket.send(frame)) {
+      return false;
     }
     if (typeof frame !== 'string') this.socketBytes += frame.byteLength;
-    this.socket?.send(frame);
     this.hooks.written(frame, tag);
+    return true;
   }
 
   /**

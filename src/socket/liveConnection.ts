@@ -210,18 +210,23 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
   }
 
   /**
-   * Sends a frame (a string as text, bytes as binary); dropped unless the socket is open. An empty
-   * binary frame is never sent: Deepgram reads one as the legacy CloseStream and ends the stream.
+   * Sends a frame (a string as text, bytes as binary). An empty binary frame is never sent:
+   * Deepgram reads one as the legacy CloseStream and ends the stream.
+   *
+   * @returns false when the frame was not sent because the socket is not open (not yet, or
+   *   closing: the server's close frame may have come in already); true otherwise, also when
+   *   `send` threw (the connection is then lost with that error)
    */
-  send(frame: Frame): void {
+  send(frame: Frame): boolean {
     const socket = this.socket;
-    if (this.done || socket === undefined || socket.readyState !== OPEN) return;
-    if (typeof frame !== 'string' && frame.byteLength === 0) return;
+    if (this.done || socket === undefined || socket.readyState !== OPEN) return false;
+    if (typeof frame !== 'string' && frame.byteLength === 0) return true;
     try {
       socket.send(frame);
     } catch (error) {
       this.sendFailed(error);
     }
+    return true;
   }
 
   /**

@@ -19,7 +19,7 @@ function setup(): {
     overflow: (error) => log.push(`overflow ${error.bufferedBytes}`),
     directChanged: (direct) => log.push(`direct ${String(direct)}`),
   };
-  const sink = { bufferedAmount: 0, send: () => undefined };
+  const sink = { bufferedAmount: 0, send: () => true };
   const scheduler = new TestScheduler(() => undefined);
   const outbox = new Outbox(
     { maxBufferBytes: 10_000, highWaterBytes: 1000, drainPollMs: 10, scheduler },

@@ -6,6 +6,7 @@
 import { catchError, NEVER, of } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { LiveError } from '../../src/socket/liveError';
+import type { WebSocketFactory, WebSocketLike } from '../../src/socket/webSocketLike';
 import { transcribe } from '../../src/session/transcribe';
 import type { TranscribeConfig } from '../../src/session/transcribeConfig';
 import { fakeDeepgram, type FakeDeepgram } from '../../src/testing/fakeDeepgram';
@@ -198,4 +199,55 @@ describe('without a webSocket factory and without a global WebSocket (Node 20)',
     expect((error as LiveError).message).toContain("webSocket: nodeWebSocket()` from 'deepgram-rx/node'");
     expect((error as LiveError).message).not.toContain('secret-key-123456');
   });
+});
+
+it('errors as for a close before CloseStream when the audio ends while the server’s close (1000) is under way', () => {
+  // A socket that receives the server's close frame at 150 ms (readyState CLOSING: `send` discards
+  // frames, as a WebSocket does) and dispatches `close` at 170 ms; the audio completes at 160 ms.
+  const received: string[] = [];
+  const factory: WebSocketFactory = () => {
+    const listeners = new Map<string, Array<(event: unknown) => void>>();
+    let state = 0;
+    const fire = (type: string, event: unknown): void => (listeners.get(type) ?? []).forEach((l) => l(event));
+    scheduler.schedule(() => ((state = 1), fire('open', {})), 0);
+    scheduler.schedule(() => (state = 2), 150);
+    scheduler.schedule(() => ((state = 3), fire('close', { code: 1000, reason: '', wasClean: true })), 170);
+    const socket = {
+      binaryType: 'arraybuffer',
+      bufferedAmount: 0,
+      protocol: '',
+      get readyState() {
+        return state;
+      },
+      send: (data: string | ArrayBufferView) => {
+        if (state === 1) received.push(typeof data === 'string' ? data : 'audio');
+      },
+      close: () => (state = 3),
+      addEventListener: (type: string, listener: (event: unknown) => void) =>
+        listeners.set(type, [...(listeners.get(type) ?? []), listener]),
+      removeEventListener: (type: string, listener: (event: unknown) => void) =>
+        listeners.set(
+          type,
+          (listeners.get(type) ?? []).filter((l) => l !== listener),
+        ),
+    };
+    return socket as unknown as WebSocketLike;
+  };
+  scheduler.run(({ cold, expectObservable }) => {
+    const events = cold('a 99ms a 59ms |', { a: A }).pipe(
+      transcribe({
+        url: URL,
+        options: OPTIONS,
+        webSocket: factory,
+        scheduler,
+        reconnect: false,
+        keepAlive: false,
+      }),
+    );
+    expectObservable(summarised(events)).toBe('o 169ms (e|)', {
+      o: { type: 'Open', attempt: 1 },
+      e: { error: 'LiveError', kind: 'network', code: undefined, closeCode: 1000, status: undefined },
+    });
+  });
+  expect(received).toEqual(['audio', 'audio']);
 });
