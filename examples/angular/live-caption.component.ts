@@ -4,14 +4,16 @@
  * (`ngc` with `strictTemplates`, `examples/angular/tsconfig.ngc.json`, part of `npm run typecheck`),
  * and `test/e2e/angular.browser.test.ts` renders it in headless Chromium (page: `main.ts`).
  */
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { fromMicrophone } from 'deepgram-rx';
 import { TranscriptionService } from './transcription.service';
 
 /**
  * Start/Stop buttons, the live transcript, the state and the error of the root
  * {@link TranscriptionService}. Start opens the microphone (16 kHz linear16) and transcribes it;
- * Stop ends the audio, so the last words still come back before the session ends.
+ * Stop ends the audio, so the last words still come back before the session ends. Destroying the
+ * component (leaving its route) stops too: the service is the root's and outlives it, but the
+ * microphone the component opened must not.
  *
  * @example
  * ```html
@@ -40,6 +42,12 @@ export class LiveCaptionComponent {
     const state = this.transcription.state();
     return state === 'connecting' || state === 'streaming' || state === 'stopping';
   });
+
+  constructor() {
+    // The capture this component started ends with it: the microphone is released at once, and
+    // the last words still come back to the service.
+    inject(DestroyRef).onDestroy(() => this.transcription.stop());
+  }
 
   /**
    * Transcribes the microphone. Runs in the click handler: `start()` subscribes at once, and the
