@@ -1,8 +1,9 @@
 /**
  * Decoding of the server's text frames into typed messages (protocol.md §3).
  */
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { isRight, left, right } from './either';
 import {
   Metadata,
   Results,
@@ -57,7 +58,7 @@ function codecFor(type: string): MessageCodec | undefined {
 }
 
 function fail(raw: string, errors: string[]): E.Either<DecodeFailure, ServerMessage> {
-  return E.left({ raw, errors });
+  return left({ raw, errors });
 }
 
 function decodeParsed(raw: string, value: unknown): E.Either<DecodeFailure, ServerMessage> {
@@ -71,13 +72,13 @@ function decodeParsed(raw: string, value: unknown): E.Either<DecodeFailure, Serv
   const codec = codecFor(type);
   if (codec === undefined) {
     const unknownMessage: UnknownMessage = { type: 'Unknown', raw: value };
-    return E.right(unknownMessage);
+    return right(unknownMessage);
   }
   // Fast path: a type guard allocates nothing and accepts exactly what `decode` accepts for these
   // codecs (they transform nothing); only a failing message pays for the error report.
-  if (codec.is(value)) return E.right(value);
+  if (codec.is(value)) return right(value);
   const decoded = codec.decode(value);
-  if (E.isRight(decoded)) return decoded;
+  if (isRight(decoded)) return decoded;
   return fail(raw, formatValidationErrors(decoded.left));
 }
 

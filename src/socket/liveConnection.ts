@@ -3,8 +3,8 @@
  * error mapping, reporting to a handler. `liveSocket` wraps it in an Observable; `transcribe` uses
  * it directly, so a session holds no subscriber chain for its socket.
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { decodeServerMessage, type DecodeFailure } from '../protocol/decode';
+import { isRight } from '../protocol/either';
 import type { Frame } from '../protocol/frames';
 import type { ServerMessage } from '../protocol/messages';
 import { liveErrorFromClose, liveErrorFromHandshake } from './errorMapping';
@@ -297,7 +297,7 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
       return;
     }
     const decoded = decodeServerMessage(data);
-    if (E.isRight(decoded)) this.handler.socketMessage(decoded.right);
+    if (isRight(decoded)) this.handler.socketMessage(decoded.right);
     else this.handler.socketDecodeFailure(decoded.left);
   }
 

@@ -60,6 +60,12 @@ test('bundling deepgram-rx for the browser pulls in nothing from the ws package'
   ).toEqual([]);
 });
 
+test('bundling deepgram-rx for the browser pulls in one copy of fp-ts, the ES modules io-ts uses', () => {
+  const inputs = Object.keys(bundled.metafile.inputs);
+  expect(inputs.some((input) => input.includes('node_modules/fp-ts/es6/'))).toBe(true);
+  expect(inputs.filter((input) => input.includes('node_modules/fp-ts/lib/'))).toEqual([]);
+});
+
 test('bundling deepgram-rx for the browser pulls in none of the Node-only sources', () => {
   const inputs = Object.keys(bundled.metafile.inputs);
   expect(inputs).toContain('src/protocol/frames.ts'); // the check below looks at the right paths
