@@ -5,10 +5,11 @@
  * Output sample `n` is the band-limited input evaluated at input position `n × inputRate / outputRate`
  * (positions before the first input sample read as silence). The output is the same whatever way the
  * input is split across `push` calls, and it never drifts: positions are computed from `n`, not
- * accumulated. Latency: `HALF_WIDTH_ZERO_CROSSINGS / cutoff` input samples (0.75 ms for 48 → 16 kHz).
+ * accumulated. Latency: `HALF_WIDTH_ZERO_CROSSINGS / cutoff` input samples, rounded up (40 samples,
+ * 0.83 ms, for 48 → 16 kHz).
  */
 
-/** Zero crossings of the sinc on each side of the kernel: quality against cost (72 taps for 48 → 16 kHz). */
+/** Zero crossings of the sinc on each side of the kernel: quality against cost (80 taps for 48 → 16 kHz). */
 const HALF_WIDTH_ZERO_CROSSINGS = 12;
 /** Kernel table resolution: entries per input sample (linear interpolation in between). */
 const TABLE_STEPS = 256;
