@@ -105,6 +105,23 @@ function readFile(path: string): Uint8Array {
  * ```
  */
 export function readWav(path: string, config: ReadWavConfig = {}): WavAudio {
+  const { format, audio$ } = readWavData(path, config);
+  return { format, audio$ };
+}
+
+/** What {@link readWavData} returns: {@link readWav}'s result and the size of the audio. */
+export interface WavData extends WavAudio {
+  /** Bytes in the file's `data` chunk. */
+  readonly dataBytes: number;
+}
+
+/**
+ * {@link readWav} plus the size of the `data` chunk, from the same single read of the file (a pipe
+ * such as `/dev/stdin` can be read only once). Not part of the package API.
+ *
+ * @throws as {@link readWav}
+ */
+export function readWavData(path: string, config: ReadWavConfig = {}): WavData {
   const chunkMs = config.chunkMs ?? DEFAULT_CHUNK_MS;
   if (typeof chunkMs !== 'number' || !Number.isFinite(chunkMs) || chunkMs <= 0) {
     throw new RangeError(`readWav: chunkMs must be a finite number > 0, got ${String(chunkMs)}`);
@@ -156,5 +173,5 @@ export function readWav(path: string, config: ReadWavConfig = {}): WavAudio {
       ),
     );
   }
-  return { format, audio$ };
+  return { format, audio$, dataBytes: data.length };
 }

@@ -2,9 +2,11 @@
  * Where `transcribe`'s output goes, in three flavours: a terminal (progress bar and an updating
  * interim line, via cli-progress), plain lines (pipes and files: no progress, no interim), and
  * `--json` (one event per line on stdout, nothing else there). The text itself comes from the pure
- * formatters in format.ts, eventLines.ts and summary.ts.
+ * formatters in format.ts, eventLines.ts and summary.ts. Every flavour masks the secrets it is given
+ * (the API key) in everything it prints, whatever the server put in its messages.
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
+import { scrubSecrets } from '../socket/redact';
 import { formatProgress, type ProgressInfo } from './format';
 import { jsonLine } from './jsonLine';
 import type { LiveEvent } from '../session/transcribe';
@@ -32,9 +34,9 @@ export interface TextOut {
   write(text: string): unknown;
 }
 
-/** Plain lines: for pipes, files and non-TTY terminals. No progress, no interim. */
-export function plainDisplay(stdout: TextOut): Display {
-  const print = (text: string): void => void stdout.write(`${text}\n`);
+/** Plain lines: for pipes, files and non-TTY terminals. No progress, no interim. `secrets` are masked. */
+export function plainDisplay(stdout: TextOut, secrets: readonly string[]): Display {
+  const print = (text: string): void => void stdout.write(`${scrubSecrets(text, secrets)}\n`);
   return {
     notice: (lines) => lines.forEach(print),
     line: print,
@@ -61,9 +63,15 @@ export function jsonDisplay(stdout: TextOut, stderr: TextOut, secrets: readonly 
 
 /**
  * A terminal: lines scroll above a progress bar and (with interim results) an updating interim
- * line, both redrawn by cli-progress at most 10 times a second and cleared at the end.
+ * line, both redrawn by cli-progress at most 10 times a second and cleared at the end. `secrets`
+ * are masked in every line and in the interim line.
  */
-export function terminalDisplay(stream: NodeJS.WriteStream, showInterim: boolean): Display {
+export function terminalDisplay(
+  stream: NodeJS.WriteStream,
+  showInterim: boolean,
+  secrets: readonly string[],
+): Display {
+  const scrub = (text: string): string => scrubSecrets(text, secrets);
   const bars = new MultiBar({
     stream,
     fps: 10,
@@ -76,15 +84,15 @@ export function terminalDisplay(stream: NodeJS.WriteStream, showInterim: boolean
   let interimBar: SingleBar | undefined;
   let stopped = false;
   const print = (text: string): void => {
-    if (progressBar === undefined || stopped) stream.write(`${text}\n`);
-    else bars.log(`${text}\n`);
+    if (progressBar === undefined || stopped) stream.write(`${scrub(text)}\n`);
+    else bars.log(`${scrub(text)}\n`);
   };
   const width = (): number => Math.max(10, Math.min(30, (stream.columns ?? 80) - 60));
   return {
     notice: (lines) => lines.forEach(print),
     line: print,
     event: () => undefined,
-    interim: (text) => interimBar?.update({ text }),
+    interim: (text) => interimBar?.update({ text: scrub(text) }),
     progress: (info) => {
       if (stopped) return;
       const text = formatProgress(info, width());
@@ -102,6 +110,6 @@ export function terminalDisplay(stream: NodeJS.WriteStream, showInterim: boolean
       bars.update(); // flush lines logged since the last redraw
       bars.stop();
     },
-    summary: (lines) => lines.forEach((text) => stream.write(`${text}\n`)),
+    summary: (lines) => lines.forEach((text) => stream.write(`${scrub(text)}\n`)),
   };
 }

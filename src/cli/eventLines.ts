@@ -8,16 +8,18 @@ import type { LiveEvent } from '../session/transcribe';
 /**
  * The line to print for an event, or `undefined` for events shown elsewhere (results, KeepAlives,
  * the summary's Metadata and Usage) or not at all (SpeechStarted, UtteranceEnd, unknown messages).
- * A `Usage` gets a warning line when the close timed out.
+ * A `Usage` gets a warning line when the close timed out. A reconnect names its `retry N`
+ * (`Reconnecting.attempt`: retries in a row) and the `connection N` it opened (`Open.attempt`:
+ * connections so far), two different counts.
  */
 export function describeEvent(event: LiveEvent): string | undefined {
   switch (event.type) {
     case 'Open': {
       const id = event.requestId === undefined ? '' : `, request id ${event.requestId}`;
-      return event.attempt > 1 ? `  ↻ reconnected (attempt ${event.attempt}${id})` : `  · connected${id}`;
+      return event.attempt > 1 ? `  ↻ reconnected (connection ${event.attempt}${id})` : `  · connected${id}`;
     }
     case 'Reconnecting':
-      return `  ↻ connection lost: ${event.error.message}; reconnecting in ${event.delayMs} ms (attempt ${event.attempt})`;
+      return `  ↻ connection lost: ${event.error.message}; reconnecting in ${event.delayMs} ms (retry ${event.attempt})`;
     case 'Gap':
       return `  ! ${event.from.toFixed(1)}–${seconds(event.to)} of audio not transcribed: ${event.reason}`;
     case 'Error': {

@@ -4,9 +4,9 @@
 
 /** Exit codes of `deepgram-rx` (documented in docs/cli.md). */
 export const EXIT = Object.freeze({
-  /** The run finished: every final transcript and the summary were printed. */
+  /** The run finished: the whole file was transcribed, every final transcript and the summary were printed. */
   ok: 0,
-  /** Any other failure (a server error, a refused request other than auth, a bug). */
+  /** Any other failure (a server error, a refused request other than auth, part of the file not transcribed, a bug). */
   failure: 1,
   /** Bad command line, or FILE is missing, unreadable, not a WAV or in an unsupported format. */
   usage: 2,

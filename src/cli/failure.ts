@@ -22,6 +22,8 @@ export interface FailureContext {
   readonly secrets: readonly string[];
   /** Where the API key came from. */
   readonly keySource: KeySource;
+  /** The host the command listens on (`serve`): named in its listen errors, a lookup failure included. */
+  readonly listenHost?: string;
 }
 
 /** What to print and return for a failure. */
@@ -81,10 +83,22 @@ function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Errors of binding a port: taken, not an address of this machine, not permitted. */
+const BIND_ERRORS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES']);
+/** Errors of resolving a host name: unknown, or no answer from DNS. */
+const LOOKUP_ERRORS: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether `errno` means the command could not listen (a lookup error only for a command that listens). */
+function isListenError(errno: string | undefined, context: FailureContext): boolean {
+  if (errno === undefined) return false;
+  return BIND_ERRORS.has(errno) || (context.listenHost !== undefined && LOOKUP_ERRORS.has(errno));
+}
+
 /**
  * The exit code and the one stderr line for an error of a run:
  * `WavFileError`, `CliUsageError`, `LiveOptionsError` → 2; `LiveError` by kind (`auth` → 3,
- * `network` → 4, `timeout` → 5, others → 1); a port in use → 4; anything else → 1.
+ * `network` → 4, `timeout` → 5, others → 1); a port in use or not permitted, or (with
+ * `listenHost`) a host that does not resolve → 4; anything else → 1.
  *
  * @example
  * ```ts
@@ -104,8 +118,9 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
     return say(EXIT.usage, error.message);
   const message = error instanceof Error ? error.message : String(error);
   const errno = errnoCode(error);
-  if (errno === 'EADDRINUSE' || errno === 'EADDRNOTAVAIL' || errno === 'EACCES') {
-    return say(EXIT.network, `cannot listen: ${message}`);
+  if (isListenError(errno, context)) {
+    const where = context.listenHost === undefined ? '' : ` on ${context.listenHost}`;
+    return say(EXIT.network, `cannot listen${where}: ${message}`);
   }
   if (errno === 'ENOENT' || errno === 'EISDIR') return say(EXIT.usage, message);
   return say(EXIT.failure, message);

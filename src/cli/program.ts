@@ -176,10 +176,23 @@ function urlArguments(argv: readonly string[]): string[] {
 }
 
 /**
+ * Commander's message for a usage error, without its `error: ` prefix. An unknown option given as
+ * `--name=value` is named without its value: a mistyped `--apikey=KEY` must not print the key.
+ */
+function usageMessage(error: CommanderError, argv: readonly string[]): string {
+  const message = error.message.replace(/^error: /, '');
+  if (error.code !== 'commander.unknownOption') return message;
+  return argv
+    .filter((arg) => arg.startsWith('-') && arg.includes('='))
+    .reduce((text, arg) => text.split(`'${arg}'`).join(`'${arg.slice(0, arg.indexOf('='))}'`), message);
+}
+
+/**
  * Parses the user's arguments (argv without `node` and the script). `env` supplies
- * `DEEPGRAM_API_KEY`. Help and version give `{ kind: 'exit', code: 0 }` with the text in `stdout`;
- * a usage error gives code 2 and ONE line in `stderr` (`deepgram-rx: error: …`); no command at all
- * gives code 2 with the help in `stderr`.
+ * `DEEPGRAM_API_KEY`. Help (`--help`, `help [command]`) and version give
+ * `{ kind: 'exit', code: 0 }` with the text in `stdout`; a usage error gives code 2 and ONE line in
+ * `stderr` (`deepgram-rx: error: …`, never a key); no command at all gives code 2 with the help in
+ * `stderr`.
  *
  * @example
  * ```ts
@@ -214,14 +227,20 @@ export function parseCommandLine(
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
       return { kind: 'exit', code: EXIT.ok, stdout, stderr: '' };
     }
+    if (error.code === 'commander.help' && error.exitCode === 0) {
+      // `deepgram-rx help [command]`: the help asked for, on stdout.
+      return { kind: 'exit', code: EXIT.ok, stdout, stderr: '' };
+    }
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
       // No command given: the help, on stderr.
       return { kind: 'exit', code: EXIT.usage, stdout: '', stderr };
     }
-    // A rejected --url is not echoed either: it may carry a token or a signature in its query.
-    const message = oneLine(error.message.replace(/^error: /, ''), [
+    // A rejected --url is not echoed either: it may carry a token or a signature in its query; nor
+    // is the key in the environment, should a mistyped argument repeat it.
+    const message = oneLine(usageMessage(error, argv), [
       ...argvSecrets(argv),
       ...urlArguments(argv),
+      ...(env['DEEPGRAM_API_KEY'] === undefined ? [] : [env['DEEPGRAM_API_KEY']]),
     ]);
     return {
       kind: 'exit',

@@ -19,6 +19,7 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
     const failure = describeFailure(error, {
       secrets,
       keySource: args.apiKey === undefined ? 'none' : 'flag',
+      listenHost: args.host,
     });
     io.stderr.write(`${failure.line}\n`);
     return failure.code;
@@ -65,10 +66,11 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
       resolve();
     });
   });
+  print('Stopping the emulator.');
+  // Still listening while closing: the sessions open until now finish here and get their line too.
+  await emulator.close();
   emulator.events.off('close', onClose);
   emulator.events.off('handshake', forgetRecords);
-  print('Stopping the emulator.');
-  await emulator.close();
   return EXIT.ok;
 }
 

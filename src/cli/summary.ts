@@ -33,7 +33,10 @@ export function billedSeconds(summary: RunSummary): number | undefined {
   return summary.metadataSeconds ?? summary.sentSeconds;
 }
 
-/** Seconds and percent of the file not billed, or undefined when nothing is known or the file is empty. */
+/**
+ * Seconds and percent of the file not billed, or undefined when nothing is known or the file is
+ * empty. The summary shows it as the saving of a gated run only (see {@link formatSummary}).
+ */
 export function saving(summary: RunSummary): { seconds: number; percent: number } | undefined {
   const billed = billedSeconds(summary);
   if (billed === undefined || !(summary.fileSeconds > 0)) return undefined;
@@ -59,13 +62,9 @@ function billedNote(summary: RunSummary): string {
 }
 
 function savedRow(summary: RunSummary): string {
+  // Without the gate nothing is saved by it: a bill above the file length is reconnect replays.
   if (!summary.gate) {
-    const saved = saving(summary);
-    return row(
-      'saved by gating',
-      seconds(saved?.seconds ?? 0),
-      '--no-gate: the silence was streamed and billed',
-    );
+    return row('saved by gating', seconds(0), '--no-gate: the silence was streamed and billed');
   }
   const saved = saving(summary);
   if (saved === undefined) return row('saved by gating', 'unknown');
@@ -100,7 +99,8 @@ function mismatchRows(summary: RunSummary): string[] {
  *   connections               1
  * ```
  *
- * Without gating (`--no-gate`) the first two rows are `audio billed` and `file length`. A
+ * Without gating (`--no-gate`) the first two rows are `audio billed` and `file length`, and
+ * `saved by gating` is 0.0 s (audio billed beyond the file length is reconnect replays). A
  * `! bill mismatch` row follows the billed rows when the final Usage was not reconciled.
  */
 export function formatSummary(summary: RunSummary): string[] {

@@ -3,6 +3,7 @@
  */
 import type { LiveEvent } from '../session/transcribe';
 import { EXIT, type ExitCode } from './exitCodes';
+import { seconds } from './format';
 import type { RunSummary } from './summary';
 
 /** The `Usage` event's fields the summary reads. */
@@ -30,10 +31,12 @@ export interface Tally {
   readonly opens: number;
   /** Final results with a non-empty transcript. */
   readonly finals: number;
+  /** Seconds of the file that were never transcribed (the sum of the `Gap` events' spans). */
+  readonly gapSeconds: number;
 }
 
 /** The tally before any event. */
-export const EMPTY_TALLY: Tally = Object.freeze({ opens: 0, finals: 0 });
+export const EMPTY_TALLY: Tally = Object.freeze({ opens: 0, finals: 0, gapSeconds: 0 });
 
 /** The tally after one more event. */
 export function tallyEvent(tally: Tally, event: LiveEvent): Tally {
@@ -56,6 +59,8 @@ export function tallyEvent(tally: Tally, event: LiveEvent): Tally {
       };
     case 'Open':
       return { ...tally, opens: tally.opens + 1 };
+    case 'Gap':
+      return { ...tally, gapSeconds: tally.gapSeconds + Math.max(0, event.to - event.from) };
     case 'Results': {
       const text = event.channel.alternatives[0]?.transcript.trim() ?? '';
       return event.is_final === true && text !== '' ? { ...tally, finals: tally.finals + 1 } : tally;
@@ -104,9 +109,10 @@ export interface UnfinishedRun {
 
 /**
  * Whether a run whose events completed still fell short of "the whole file was transcribed": the
- * server did not answer CloseStream in time (exit 5), or it closed without its `Metadata` (exit 1),
- * which Deepgram sends once it has transcribed all the audio it received. Undefined when the run
- * ended normally.
+ * server did not answer CloseStream in time (exit 5), it closed without its `Metadata` (exit 1),
+ * which Deepgram sends once it has transcribed all the audio it received, or part of the file was
+ * never transcribed (`Gap` events, e.g. audio lost across a reconnect: exit 1). Undefined when the
+ * run ended normally.
  */
 export function unfinishedRun(tally: Tally): UnfinishedRun | undefined {
   if (tally.usage?.closeTimedOut === true) {
@@ -120,6 +126,12 @@ export function unfinishedRun(tally: Tally): UnfinishedRun | undefined {
     return {
       code: EXIT.failure,
       reason: 'the server closed the connection without sending Metadata: the transcript may be incomplete',
+    };
+  }
+  if (tally.gapSeconds > 0) {
+    return {
+      code: EXIT.failure,
+      reason: `${seconds(tally.gapSeconds)} of the file was never transcribed (audio lost across a reconnect): the transcript is incomplete`,
     };
   }
   return undefined;

@@ -34,8 +34,8 @@ export interface CliIO {
 
 function chooseDisplay(args: TranscribeArgs, io: CliIO, secrets: readonly string[]): Display {
   if (args.json) return jsonDisplay(io.stdout, io.stderr, secrets);
-  if (io.stdout.isTTY) return terminalDisplay(io.stdout, args.interim);
-  return plainDisplay(io.stdout);
+  if (io.stdout.isTTY) return terminalDisplay(io.stdout, args.interim, secrets);
+  return plainDisplay(io.stdout, secrets);
 }
 
 function loadRecognizer(path: string): Recognizer {

@@ -2,10 +2,9 @@
  * The input file of `transcribe`: its audio stream, its length, and its script (a sibling
  * `<name>.words.json`, for the in-process emulator).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { readWav, type WavAudio } from '../audio/readWav';
-import { parseWav } from '../audio/wavHeader';
+import { readWavData, type WavAudio, type WavData } from '../audio/readWav';
 import { bytesPerSecond } from '../protocol/audioFormat';
 import { CliUsageError } from './failure';
 
@@ -16,19 +15,20 @@ export interface WavInput extends WavAudio {
 }
 
 /**
- * Opens a WAV file for streaming: throws `WavFileError` (missing, unreadable, not a WAV,
- * unsupported format) or `CliUsageError` (a chunk length shorter than one sample frame).
+ * Opens a WAV file for streaming, reading it once (so `/dev/stdin`, a FIFO or `<(…)` work too):
+ * throws `WavFileError` (missing, unreadable, not a WAV, unsupported format) or `CliUsageError`
+ * (a chunk length shorter than one sample frame).
  */
 export function openWav(path: string, chunkMs: number, pace: 'realtime' | 'fast'): WavInput {
-  let audio: WavAudio;
+  let wav: WavData;
   try {
-    audio = readWav(path, { chunkMs, pace });
+    wav = readWavData(path, { chunkMs, pace });
   } catch (error) {
     if (error instanceof RangeError) throw new CliUsageError(`--chunk-ms: ${error.message}`);
     throw error;
   }
-  const { data } = parseWav(readFileSync(path), path);
-  return { ...audio, seconds: data.length / bytesPerSecond(audio.format) };
+  const { format, audio$, dataBytes } = wav;
+  return { format, audio$, seconds: dataBytes / bytesPerSecond(format) };
 }
 
 /** The script next to an audio file (`samples/a.wav` → `samples/a.words.json`), if there is one. */

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { NET0000_REASON } from '../../src/server/closeReasons';
 import { startEmulator } from '../../src/server/emulator';
 import { loadScriptRecognizer } from '../../src/server/engine';
@@ -102,6 +103,17 @@ describe('deepgram-rx transcribe against the built-in emulator', () => {
     );
   });
 
+  (process.platform === 'win32' ? test.skip : test)(
+    'a WAV piped in as /dev/stdin, which can be read only once, streams whole; exit 0',
+    async () => {
+      const run = await runCli(['transcribe', '/dev/stdin', '--fast', '--no-gate'], { pipeIn: SAMPLE });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Streaming /dev/stdin (38.2 s, linear16 16000 Hz mono)');
+      expect(run.stdout).toMatch(/audio billed +38\.2 s/);
+    },
+  );
+
   test('in real time, a pause longer than --idle-ms is held open by KeepAlives that are printed and counted', async () => {
     const file = join(work, 'pause.wav');
     writeWav(file, [{ tone: 0.4 }, { silence: 2.2 }, { tone: 0.4 }]);
@@ -147,6 +159,29 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
       expect.stringMatching(/^deepgram-rx: authentication failed \(401.*check DEEPGRAM_API_KEY$/),
     ]);
     expect(run.stdout + run.stderr).not.toContain('wrong-env-key-555');
+  });
+
+  test('a key that the server quotes back in its messages is masked in the human output', async () => {
+    const key = 'quoted-key-24680';
+    const quoting = (text: string): { kind: 'malformed'; payload: { text: string } } => ({
+      kind: 'malformed',
+      payload: { text },
+    });
+    const emulator = await startEmulator({
+      faults: [
+        quoting(JSON.stringify({ type: 'Error', variant: 'X', description: `rejected Token ${key}` })),
+        quoting(JSON.stringify({ type: 'Results', channel_index: key, channel: 5 })),
+      ],
+    });
+    emulators.push(emulator);
+    const file = join(work, 'tone-half-s.wav');
+    writeWav(file, [{ tone: 0.5 }]);
+    const run = await runCli(['transcribe', file, '--fast', '--url', emulator.url], {
+      env: { DEEPGRAM_API_KEY: key },
+    });
+    expect(run.stdout).toContain('  ! server error (X): rejected Token ***');
+    expect(run.stdout).toContain('  ! undecodable server message:');
+    expect(run.stdout + run.stderr).not.toContain(key);
   });
 
   test('a file that is not a WAV is exit 2 with one line naming it', async () => {
@@ -269,8 +304,8 @@ describe('deepgram-rx transcribe when the server closes the connection with 1011
     const run = await runCli(['transcribe', SAMPLE, '--fast', '--no-gate', '--url', server.url]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/↻ connection lost: .*NET-0000.*; reconnecting in \d+ ms \(attempt 1\)/);
-    expect(run.stdout).toMatch(/↻ reconnected \(attempt 2, request id /);
+    expect(run.stdout).toMatch(/↻ connection lost: .*NET-0000.*; reconnecting in \d+ ms \(retry 1\)/);
+    expect(run.stdout).toMatch(/↻ reconnected \(connection 2, request id /);
     expect(transcriptWords(run.stdout)).toEqual(script.words.map((w) => w.punctuated_word));
     expect(run.stdout).toMatch(/connections +2\n/);
     expect(server.sessions()).toHaveLength(2);
@@ -312,11 +347,39 @@ describe('deepgram-rx serve', () => {
     expect(result.stderr).toBe('');
   });
 
+  test('a session still open at SIGINT gets its line too', async () => {
+    const serve = startCli(['serve', '--port', '0']);
+    const banner = await serve.waitForLine(/listening on ws:\/\//);
+    const url = /(ws:\/\/\S+)/.exec(banner)![1]!;
+    const client = new WebSocket(`${url}?encoding=linear16&sample_rate=16000`);
+    try {
+      await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+      client.send(new Uint8Array(32000));
+      // The emulator answers a Sync sent after the audio once it has read the audio.
+      client.send(JSON.stringify({ type: 'Sync', id: 1 }));
+      await new Promise<void>((resolve) =>
+        client.on('message', (data: Buffer) => {
+          if ((JSON.parse(data.toString()) as { type?: string }).type === 'Sync') resolve();
+        }),
+      );
+      serve.kill('SIGINT');
+      const result = await serve.done;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(
+        /^Stopping the emulator\.\nsession \S+: 1\.0 s audio, 0 KeepAlives, closed/m,
+      );
+    } finally {
+      client.terminate();
+    }
+  });
+
   test('a port already in use is exit 4 with one line', async () => {
     const emulator = await startEmulator();
     emulators.push(emulator);
     const run = await runCli(['serve', '--port', String(emulator.port)]);
     expect(run.code).toBe(4);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^deepgram-rx: cannot listen: .*EADDRINUSE/)]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^deepgram-rx: cannot listen on 127\.0\.0\.1: .*EADDRINUSE/),
+    ]);
   });
 });

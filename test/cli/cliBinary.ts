@@ -81,12 +81,24 @@ export interface CliProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
+/** How to run the CLI. */
+export interface CliOptions {
+  /** Variables added to the environment. */
+  env?: Record<string, string>;
+  /** Killed after this long (default 20 s). */
+  timeoutMs?: number;
+  /** A file to pipe into its stdin as a shell does (`cat FILE | deepgram-rx …`, a real pipe): POSIX only. */
+  pipeIn?: string;
+}
+
 /** Starts the CLI with `args` (cwd: the repository root); it is killed after `timeoutMs`. */
-export function startCli(
-  args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
-): CliProcess {
-  const child = spawn(process.execPath, [cliPath(), ...args], { cwd: ROOT, env: childEnv(options.env) });
+export function startCli(args: string[], options: CliOptions = {}): CliProcess {
+  const command = [process.execPath, cliPath(), ...args];
+  const spawnOptions = { cwd: ROOT, env: childEnv(options.env) };
+  const child =
+    options.pipeIn === undefined
+      ? spawn(command[0]!, command.slice(1), spawnOptions)
+      : spawn('sh', ['-c', 'cat "$0" | "$@"', options.pipeIn, ...command], spawnOptions);
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
@@ -125,9 +137,6 @@ export function startCli(
 }
 
 /** Runs the CLI to the end. */
-export function runCli(
-  args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<CliRun> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return startCli(args, options).done;
 }

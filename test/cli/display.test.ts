@@ -10,7 +10,7 @@ function sink(): { write: (text: string) => boolean; text: () => string } {
 describe('plainDisplay', () => {
   test('prints notices, lines and the summary as lines, and no progress or interim', () => {
     const out = sink();
-    const display = plainDisplay(out);
+    const display = plainDisplay(out, []);
     display.notice(['using the emulator']);
     display.line('[   1.0 s] Hello.');
     display.interim('… hel');
@@ -19,6 +19,15 @@ describe('plainDisplay', () => {
     display.stop();
     display.summary(['Summary']);
     expect(out.text()).toBe('using the emulator\n[   1.0 s] Hello.\nSummary\n');
+  });
+
+  test('masks secrets in notices, lines and the summary, e.g. a server error quoting the key', () => {
+    const out = sink();
+    const display = plainDisplay(out, ['key-secret-1']);
+    display.notice(['notice key-secret-1']);
+    display.line('  ! server error (X): rejected Token key-secret-1');
+    display.summary(['summary key-secret-1']);
+    expect(out.text()).toBe('notice ***\n  ! server error (X): rejected Token ***\nsummary ***\n');
   });
 });
 
@@ -58,7 +67,7 @@ describe('terminalDisplay', () => {
 
   test('lines logged while the bar runs are all printed, and the summary comes after the cleared bar', async () => {
     const terminal = fakeTerminal();
-    const display = terminalDisplay(terminal.stream, true);
+    const display = terminalDisplay(terminal.stream, true, []);
     display.line('banner');
     display.progress({ position: 1, total: 10, sent: 1, keepAlives: 0, holding: false });
     display.line('[   1.0 s] Hello.');
@@ -75,11 +84,28 @@ describe('terminalDisplay', () => {
     expect(text).toContain('1.0 / 10.0 s');
   });
 
+  test('masks secrets in lines, the interim line and the summary', async () => {
+    const terminal = fakeTerminal();
+    const display = terminalDisplay(terminal.stream, true, ['key-secret-1']);
+    display.line('before the bar key-secret-1');
+    display.progress({ position: 1, total: 10, sent: 1, keepAlives: 0, holding: false });
+    display.line('under the bar key-secret-1');
+    display.interim('… interim key-secret-1');
+    await new Promise((resolve) => setImmediate(resolve));
+    display.stop();
+    display.summary(['summary key-secret-1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = terminal.text();
+    expect(text).toContain('under the bar ***');
+    expect(text).toContain('interim ***');
+    expect(text).not.toContain('key-secret-1');
+  });
+
   test('stop leaves no timer running', () => {
     const terminal = fakeTerminal();
     jest.useFakeTimers();
     try {
-      const display = terminalDisplay(terminal.stream, false);
+      const display = terminalDisplay(terminal.stream, false, []);
       display.progress({ position: 1, total: 10, sent: 1, keepAlives: 0, holding: false });
       display.stop();
       expect(jest.getTimerCount()).toBe(0);

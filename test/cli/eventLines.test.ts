@@ -10,15 +10,28 @@ describe('describeEvent', () => {
     );
   });
 
-  test('a later Open says reconnected with the attempt', () => {
-    expect(describeEvent({ type: 'Open', attempt: 2 })).toBe('  ↻ reconnected (attempt 2)');
+  test('a later Open says reconnected with the number of the connection', () => {
+    expect(describeEvent({ type: 'Open', attempt: 2 })).toBe('  ↻ reconnected (connection 2)');
   });
 
-  test('Reconnecting gives the reason, the delay and the attempt', () => {
+  test('Reconnecting gives the reason, the delay and the number of the retry', () => {
     const error = new LiveError({ kind: 'timeout', code: 'NET-0001', message: 'closed 1011 NET-0001' });
     expect(describeEvent({ type: 'Reconnecting', attempt: 2, delayMs: 500, error })).toBe(
-      '  ↻ connection lost: closed 1011 NET-0001; reconnecting in 500 ms (attempt 2)',
+      '  ↻ connection lost: closed 1011 NET-0001; reconnecting in 500 ms (retry 2)',
     );
+  });
+
+  test('a second drop after a healthy connection does not contradict the count of connections', () => {
+    // Connection 2 was healthy, so the retry count started again: retry 1, then connection 3.
+    const error = new LiveError({ kind: 'network', message: 'connection lost (1006)' });
+    const lines = [
+      describeEvent({ type: 'Reconnecting', attempt: 1, delayMs: 250, error }),
+      describeEvent({ type: 'Open', attempt: 3, requestId: 'r3' }),
+    ];
+    expect(lines).toEqual([
+      expect.stringMatching(/\(retry 1\)$/),
+      '  ↻ reconnected (connection 3, request id r3)',
+    ]);
   });
 
   test('a Gap gives its span and reason', () => {

@@ -82,6 +82,30 @@ describe('describeFailure', () => {
     });
   });
 
+  test('a host that does not resolve is exit 4 for a command that listens, naming the host', () => {
+    const error = Object.assign(new Error('getaddrinfo ENOTFOUND nosuchhost.invalid'), {
+      code: 'ENOTFOUND',
+    });
+    expect(describeFailure(error, { ...env, listenHost: 'nosuchhost.invalid' })).toEqual({
+      code: 4,
+      line: 'deepgram-rx: cannot listen on nosuchhost.invalid: getaddrinfo ENOTFOUND nosuchhost.invalid',
+    });
+  });
+
+  test('a DNS server that does not answer (EAI_AGAIN) is exit 4 for a command that listens', () => {
+    const error = Object.assign(new Error('getaddrinfo EAI_AGAIN some.host'), { code: 'EAI_AGAIN' });
+    expect(describeFailure(error, { ...env, listenHost: 'some.host' }).code).toBe(4);
+  });
+
+  test('a port already in use names the host the command listens on', () => {
+    const error = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080'), {
+      code: 'EADDRINUSE',
+    });
+    expect(describeFailure(error, { ...env, listenHost: '127.0.0.1' }).line).toBe(
+      'deepgram-rx: cannot listen on 127.0.0.1: listen EADDRINUSE: address already in use 127.0.0.1:8080',
+    );
+  });
+
   test('the line never contains the API key, even when the error quotes it', () => {
     const error = new Error('server said: key-abc123 is wrong\nsee wss://x/v1/listen?token=key-abc123');
     const { line } = describeFailure(error, env);

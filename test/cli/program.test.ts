@@ -171,6 +171,25 @@ describe('parseCommandLine: transcribe', () => {
     if (parsed.kind === 'exit') expect(parsed.stderr).toContain('--bogus');
   });
 
+  test.each([
+    [['transcribe', 'a.wav', '--apikey=sekret-123'], '--apikey'],
+    [['serve', '--api_key=sekret-123'], '--api_key'],
+  ])('an unknown option given as --name=value is named without its value: %j', (argv, name) => {
+    const parsed = parseCommandLine(argv, {});
+    expect(parsed).toEqual({
+      kind: 'exit',
+      code: 2,
+      stdout: '',
+      stderr: `deepgram-rx: unknown option '${name}' (see deepgram-rx --help)\n`,
+    });
+  });
+
+  test('a usage error never echoes the DEEPGRAM_API_KEY value, even as a mistyped argument', () => {
+    const parsed = parseCommandLine(['sekret-123', 'a.wav'], { DEEPGRAM_API_KEY: 'sekret-123' });
+    expect(parsed).toMatchObject({ kind: 'exit', code: 2 });
+    expect(JSON.stringify(parsed)).not.toContain('sekret-123');
+  });
+
   test('a usage error never echoes the --api-key value', () => {
     const parsed = parseCommandLine(['transcribe', 'a.wav', '--api-key', 'sekret-123', 'extra-arg'], {});
     expect(parsed.kind).toBe('exit');
@@ -244,6 +263,19 @@ describe('parseCommandLine: help and version', () => {
     expect(parsed).toMatchObject({ kind: 'exit', code: 0 });
     if (parsed.kind === 'exit')
       expect(parsed.stdout).toMatch(/--no-keepalive[\s\S]*--no-reconnect[\s\S]*--no-gate[\s\S]*--json/);
+  });
+
+  test('the help command prints the help on stdout and exits 0', () => {
+    const parsed = parseCommandLine(['help'], {});
+    expect(parsed).toMatchObject({ kind: 'exit', code: 0, stderr: '' });
+    if (parsed.kind === 'exit')
+      expect(parsed.stdout).toMatch(/^Usage: deepgram-rx [\s\S]*transcribe[\s\S]*serve/);
+  });
+
+  test('help transcribe prints the help of transcribe on stdout and exits 0', () => {
+    const parsed = parseCommandLine(['help', 'transcribe'], {});
+    expect(parsed).toMatchObject({ kind: 'exit', code: 0, stderr: '' });
+    if (parsed.kind === 'exit') expect(parsed.stdout).toMatch(/^Usage: deepgram-rx transcribe [\s\S]*--json/);
   });
 
   test('--version prints the version given', () => {

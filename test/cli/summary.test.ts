@@ -60,6 +60,22 @@ describe('formatSummary', () => {
     expect(lines[3]).toBe('  saved by gating       0.0 s   --no-gate: the silence was streamed and billed');
   });
 
+  test('an ungated run saves nothing by gating, even when reconnect replays made the bill exceed the file', () => {
+    const lines = formatSummary({
+      ...gated,
+      metadataSeconds: 43,
+      sentSeconds: 66.3,
+      connections: 2,
+      gate: false,
+    });
+    expect(lines[3]).toBe('  saved by gating       0.0 s   --no-gate: the silence was streamed and billed');
+  });
+
+  test('an ungated run saves nothing by gating when the server billed less than the file', () => {
+    const lines = formatSummary({ ...gated, metadataSeconds: 30, sentSeconds: 30, gate: false });
+    expect(lines[3]).toBe('  saved by gating       0.0 s   --no-gate: the silence was streamed and billed');
+  });
+
   test('a run without Metadata says so and bills the client count', () => {
     const { metadataSeconds: _omit, reconciled: _r, mismatchSeconds: _m, ...rest } = gated;
     expect(formatSummary(rest)[1]).toBe('  billed, gated        20.2 s   no Metadata received · sent 20.2 s');

@@ -55,9 +55,17 @@ describe('tallyEvent', () => {
     expect(events.reduce(tallyEvent, EMPTY_TALLY).finals).toBe(1);
   });
 
+  test('Gap spans add up to the seconds not transcribed', () => {
+    const gaps: LiveEvent[] = [
+      { type: 'Gap', from: 1, to: 2.5, reason: 'replay buffer full' },
+      { type: 'Gap', from: 10, to: 12, reason: 'replay buffer full' },
+    ];
+    expect(gaps.reduce(tallyEvent, EMPTY_TALLY).gapSeconds).toBe(3.5);
+  });
+
   test('other events leave the tally unchanged', () => {
-    const gap: LiveEvent = { type: 'Gap', from: 1, to: 2, reason: 'lost' };
-    expect(tallyEvent(EMPTY_TALLY, gap)).toBe(EMPTY_TALLY);
+    const speech: LiveEvent = { type: 'SpeechStarted', channel: [0, 1], timestamp: 1 };
+    expect(tallyEvent(EMPTY_TALLY, speech)).toBe(EMPTY_TALLY);
   });
 });
 
@@ -108,6 +116,14 @@ describe('unfinishedRun', () => {
     expect(unfinishedRun(tallyEvent(EMPTY_TALLY, usage))).toEqual({
       code: EXIT.failure,
       reason: expect.stringContaining('without sending Metadata') as string,
+    });
+  });
+
+  test('a run with part of the file never transcribed (a Gap) is a failure (exit 1) that says how much', () => {
+    const gap: LiveEvent = { type: 'Gap', from: 0, to: 5, reason: 'replay buffer full' };
+    expect(unfinishedRun([gap, metadata(33.2), usage].reduce(tallyEvent, EMPTY_TALLY))).toEqual({
+      code: EXIT.failure,
+      reason: expect.stringMatching(/^5\.0 s of the file was never transcribed .*incomplete$/) as string,
     });
   });
 
