@@ -60,7 +60,10 @@ export type {
  *   after the audio completed: a send buffer that never drained, or a socket still connecting when
  *   `closeTimeoutMs` is shorter than `openTimeoutMs`, which otherwise abandons the attempt first,
  *   as a retried `network` LiveError), the session emits `Usage` with `closeTimedOut: true`,
- *   completes and closes the socket. The final `Usage` (`final: true`) is reconciled with the server's
+ *   completes and closes the socket. (With reconnection, a connection lost after `CloseStream` is
+ *   retried with the replay and `CloseStream` again, `closeTimeoutMs` counting from there; after
+ *   the audio completed the retries never start counting again, so `maxAttempts` bounds them.)
+ *   The final `Usage` (`final: true`) is reconciled with the server's
  *   `Metadata.duration` (`reconciled`, `mismatchSeconds`); with `meter` (`everyMs` or `request$`)
  *   the session also emits running `Usage` snapshots (`final: false`) on the scheduler.
  * - Errors: a failed handshake or a close other than 1000 that is not retried (see Reconnection
