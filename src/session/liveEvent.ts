@@ -113,8 +113,9 @@ export interface KeepAliveEvent {
  * - `keepAlives`: KeepAlive frames sent. KeepAlives due before the socket opened are not sent and
  *   not counted.
  * - `idleSeconds`: pause time held open by KeepAlive instead of audio. A pause is the time between
- *   two consecutive audio chunks entering `transcribe` (the subscription counts as the first, the
- *   audio's completion as the last); it counts, in full, when a KeepAlive fell due during it while
+ *   two consecutive audio chunks entering the session (after the silence gate, with `gate`: the
+ *   silence it drops is pause time; the subscription counts as the first, the audio's completion
+ *   as the last); it counts, in full, when a KeepAlive fell due during it while
  *   the socket was open and was sent (then, or later when backpressure let it out). Measured on the
  *   scheduler clock.
  * - `connections`: connections that opened.
