@@ -167,6 +167,15 @@ function refusalError(refusal: HandshakeRefusal): HandshakeError {
   };
 }
 
+/** The request's target as a URL, or undefined when it cannot be read as one (e.g. `//[`). */
+function requestTarget(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://emulator');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Starts a Deepgram-compatible `/v1/listen` server on loopback for development and tests.
  *
@@ -231,15 +240,17 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
 
   const onHttpRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const requestId = newRequestId();
-    const path = new URL(request.url ?? '/', 'http://emulator').pathname;
+    const path = requestTarget(request)?.pathname;
     const error: HandshakeError =
-      path === LISTEN_PATH
-        ? {
-            status: 426,
-            errCode: 'UPGRADE_REQUIRED',
-            errMsg: 'This endpoint only accepts WebSocket upgrades.',
-          }
-        : defaultHandshakeError(404);
+      path === undefined
+        ? defaultHandshakeError(400)
+        : path === LISTEN_PATH
+          ? {
+              status: 426,
+              errCode: 'UPGRADE_REQUIRED',
+              errMsg: 'This endpoint only accepts WebSocket upgrades.',
+            }
+          : defaultHandshakeError(404);
     const origin = request.headers.origin;
     const cors = corsHeaderLines(origin).map((line) => line.split(': ') as [string, string]);
     response.writeHead(error.status, [
@@ -259,7 +270,22 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
     }
     const requestId = newRequestId();
     const origin = request.headers.origin;
-    const url = new URL(request.url ?? '/', 'http://emulator');
+    const url = requestTarget(request);
+    if (url === undefined) {
+      // A target Node's parser lets through but URL cannot read (`//[`): answered, not a crash.
+      recordHandshake({
+        requestId,
+        at: Date.now(),
+        path: request.url ?? '',
+        query: {},
+        authScheme: 'none',
+        status: 400,
+        errCode: 'Bad Request',
+        errMsg: 'Bad Request',
+      });
+      writeHandshakeError(socket, defaultHandshakeError(400), requestId, origin);
+      return;
+    }
     const query = parseQuery(url.search);
     const protocols = offeredProtocols(request.headers['sec-websocket-protocol']);
     const auth = authenticate(request.headers.authorization, protocols, {

@@ -73,7 +73,8 @@ const SCALAR_RULES: Readonly<Record<string, Rule>> = {
   version: text,
   encoding: { kind: 'enum', values: LISTEN_ENCODINGS },
   sample_rate: { kind: 'int', min: 1 },
-  channels: { kind: 'int', min: 1 },
+  // An emulator limit (Deepgram states none): each channel has its own recognizer state.
+  channels: { kind: 'int', min: 1, max: 255 },
   multichannel: bool,
   interim_results: bool,
   endpointing: { kind: 'endpointing' },

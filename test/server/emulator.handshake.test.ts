@@ -2,6 +2,7 @@
  * The emulator's upgrade endpoint: 101 and error responses, query validation, CORS, request ids.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { startEmulator, type Emulator } from '../../src/server';
 import { handshake, TestClient } from './support';
 
@@ -234,4 +235,40 @@ test('invalid config values are refused when the emulator starts', async () => {
     ),
   );
   await expect(startEmulator({ port: 70000 })).rejects.toThrow(RangeError);
+});
+
+/** Sends `text` on a raw TCP connection to the emulator and resolves with what comes back. */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+    socket.write(text);
+    setTimeout(() => socket.destroy(), 1000);
+  });
+}
+
+test.each([
+  [
+    'an upgrade',
+    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
+  ],
+  ['a plain HTTP request', ''],
+])(
+  '%s whose target is not a URL (//[) gets a 400 with a dg-request-id, and the emulator serves on',
+  async (_kind, headers) => {
+    const answer = await rawExchange(emulator.port, `GET //[ HTTP/1.1\r\nHost: x\r\n${headers}\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/\r\ndg-request-id: [0-9a-f-]{36}\r\n/i);
+    expect((await handshake(`${emulator.url}?encoding=linear16&sample_rate=16000`)).status).toBe(101);
+  },
+);
+
+test('more than 255 channels are refused with 400 (an emulator limit: each has its own recognizer state)', async () => {
+  const query = 'encoding=linear16&sample_rate=16000&multichannel=true';
+  expect((await handshake(`${emulator.url}?${query}&channels=256`)).status).toBe(400);
+  expect((await handshake(`${emulator.url}?${query}&channels=255`)).status).toBe(101);
 });
