@@ -32,6 +32,26 @@ export interface ConnectionSetup {
 
 type State = 'open' | 'closing' | 'stalled' | 'closed';
 
+/**
+ * The close codes `ws` sends when it refuses a received frame, by its error code: invalid UTF-8 in
+ * a text frame (1007), a frame over `maxPayload` (1009), too many fragments (1008), anything else
+ * against the protocol (1002).
+ */
+const WS_REFUSAL_CODES: Readonly<Record<string, number>> = {
+  WS_ERR_INVALID_UTF8: 1007,
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1009,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
+  WS_ERR_EXPECTED_FIN: 1002,
+  WS_ERR_EXPECTED_MASK: 1002,
+  WS_ERR_UNEXPECTED_MASK: 1002,
+  WS_ERR_INVALID_OPCODE: 1002,
+  WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH: 1002,
+  WS_ERR_INVALID_CLOSE_CODE: 1002,
+  WS_ERR_UNEXPECTED_RSV_1: 1002,
+  WS_ERR_UNEXPECTED_RSV_2_3: 1002,
+};
+
 function isNova3(model: string): boolean {
   return model === 'nova-3' || model.startsWith('nova-3-');
 }
@@ -62,7 +82,7 @@ export class EmulatorConnection {
         resolve();
       });
     });
-    ws.on('error', () => undefined);
+    ws.on('error', (error: Error) => this.onSocketError(error));
     ws.on('message', (data, isBinary) => this.onFrame(toBuffer(data), isBinary));
     this.idleTimer = setTimeout(() => this.onIdle(), setup.idleTimeoutMs);
     for (const fault of setup.faults) this.schedule(fault);
@@ -223,6 +243,16 @@ export class EmulatorConnection {
 
   private sendAll(messages: readonly OutboundMessage[]): void {
     for (const message of messages) this.send(message);
+  }
+
+  /**
+   * `ws` refused a frame and closes the connection itself, with the status code of the refusal:
+   * the record says the server closed it, with that code, not that the client went away.
+   */
+  private onSocketError(error: Error): void {
+    const code = WS_REFUSAL_CODES[(error as { code?: unknown }).code as string];
+    if (code !== undefined && (this.state === 'open' || this.state === 'stalled'))
+      this.markServerClose(code, '');
   }
 
   private markServerClose(code: number, reason: string): void {

@@ -141,3 +141,17 @@ test('waitForClose without a request id waits for the next session when none has
     await emulator.close();
   }
 });
+
+test('a text frame that is not UTF-8 is closed by the server (ws answers 1007), and the record says so', async () => {
+  const emulator = await startEmulator();
+  const client = await TestClient.connect(`${emulator.url}?${PCM}`);
+  try {
+    client.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    const seen = await client.closed;
+    const session = await emulator.waitForClose();
+    expect([seen.code, session.closedBy, session.closeCode]).toEqual([1007, 'server', 1007]);
+  } finally {
+    await client.dispose();
+    await emulator.close();
+  }
+});

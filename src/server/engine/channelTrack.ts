@@ -22,7 +22,6 @@ import {
   wireWord,
   type WireWord,
 } from './messageBuilders';
-import { round6 } from './numbers';
 import type { FrameTuning } from './tuning';
 import type { OutboundMessage, Recognizer, ScriptWord } from './types';
 
@@ -199,15 +198,13 @@ export class ChannelTrack {
     this.ask(now);
     const nowSeconds = now / this.rate;
     let words: WireWord[] | undefined;
-    let sum = 0;
     for (const w of this.pending) {
       if (w.start >= nowSeconds) break;
       if (w.end > nowSeconds + EPSILON) continue;
       const word = wireWord(w, w.end, this.ctx.punctuate, this.ctx.diarize);
       (words ??= []).push(word);
-      sum += word.confidence as number;
     }
-    out.push(this.results(this.segmentStart, now, false, false, false, words ?? NO_WIRE_WORDS, sum));
+    out.push(this.results(this.segmentStart, now, false, false, false, words ?? NO_WIRE_WORDS));
     this.lastResults = now;
   }
 
@@ -227,7 +224,6 @@ export class ChannelTrack {
     let taken = 0;
     while (taken < this.pending.length && this.pending[taken]!.start < cutSeconds) taken++;
     let words: readonly WireWord[] = NO_WIRE_WORDS;
-    let sum = 0;
     if (taken > 0) {
       const finished = this.pending.splice(0, taken);
       const list: WireWord[] = [];
@@ -236,14 +232,13 @@ export class ChannelTrack {
         const end = clampWords ? Math.min(w.end, cutSeconds) : w.end;
         const word = wireWord(w, end, this.ctx.punctuate, this.ctx.diarize);
         list.push(word);
-        sum += word.confidence as number;
         lastEnd = Math.max(lastEnd, end);
       }
       words = list;
       this.lastFinalWordEnd = lastEnd;
       this.gapJudged = false;
     }
-    out.push(this.results(this.segmentStart, cut, true, speechFinal, fromFinalize, words, sum));
+    out.push(this.results(this.segmentStart, cut, true, speechFinal, fromFinalize, words));
     this.segmentStart = cut;
     this.segmentHasSpeech = cut < now;
     this.lastResults = now;
@@ -257,7 +252,6 @@ export class ChannelTrack {
     speechFinal: boolean,
     fromFinalize: boolean,
     words: readonly WireWord[],
-    confidenceSum: number,
   ): OutboundMessage {
     const punctuate = this.ctx.punctuate;
     let transcript = '';
@@ -273,7 +267,7 @@ export class ChannelTrack {
       speechFinal,
       fromFinalize,
       transcript,
-      confidence: words.length === 0 ? 0 : round6(confidenceSum / words.length),
+      confidence: alternativeConfidence(words),
       words,
       metadata: this.ctx.metadata,
       entities: isFinal && this.ctx.detectEntities,
@@ -290,4 +284,14 @@ export class ChannelTrack {
     // A word that started since the last final breaks the gap: no UtteranceEnd for it.
     if (this.pending.length === 0) out.push(utteranceEndMessage(this.channelIndex, lastEnd));
   }
+}
+
+/**
+ * A Results alternative's `confidence`: the upper median of its words' confidences (0 without
+ * words), as in every recorded Deepgram final (`shared/fixtures/deepgram-recorded`), not the mean.
+ */
+function alternativeConfidence(words: readonly WireWord[]): number {
+  if (words.length === 0) return 0;
+  const sorted = words.map((word) => word.confidence as number).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

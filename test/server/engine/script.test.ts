@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { scriptRecognizer } from '../../../src/server/engine/recognizers';
 import type { ScriptWord } from '../../../src/server/engine/types';
 import { config, linear16, results, session, signal, wordsOf, type Piece } from './synth';
@@ -90,13 +92,40 @@ describe('script recognizer in a session', () => {
     ]);
   });
 
-  test('the confidence of a result is the mean of its words, 0 when empty', () => {
+  test('the confidence of a result is the upper median of its words, as in Deepgram’s recorded finals; 0 when empty', () => {
     const words = [
-      { word: 'a', start: 0.1, end: 0.3, confidence: 0.5 },
-      { word: 'b', start: 0.3, end: 0.5, confidence: 1 },
+      { word: 'a', start: 0.1, end: 0.2, confidence: 0.5 },
+      { word: 'b', start: 0.2, end: 0.3, confidence: 0.25 },
+      { word: 'c', start: 0.3, end: 0.4, confidence: 1 },
+      { word: 'd', start: 0.4, end: 0.5, confidence: 0.75 },
     ];
     const finals = results(session({ ...cfg, recognizer: scriptRecognizer(words) }, audio).all, 'final');
     expect(finals.map((r) => r.channel.alternatives[0]!.confidence).slice(0, 2)).toEqual([0.75, 0]);
+  });
+
+  test('the upper median rule is the one every recorded Deepgram final with words follows', () => {
+    const dir = join(__dirname, '../../../../shared/fixtures/deepgram-recorded');
+    const finals = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .map(
+        (name) =>
+          (
+            JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+              response: {
+                channel: {
+                  alternatives: Array<{ confidence: number; words: Array<{ confidence: number }> }>;
+                };
+              };
+            }
+          ).response,
+      )
+      .flatMap((results) => results.channel.alternatives)
+      .filter((alternative) => alternative.words.length > 0);
+    expect(finals.length).toBeGreaterThan(5);
+    for (const alternative of finals) {
+      const sorted = alternative.words.map((w) => w.confidence).sort((a, b) => a - b);
+      expect(alternative.confidence).toBe(sorted[Math.floor(sorted.length / 2)]);
+    }
   });
 
   test('the chunker never cuts a final in the middle of a word: it waits for the word to end', () => {
