@@ -182,6 +182,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
    */
   private sentFinalizes: { frame: string; at: number }[] | undefined;
   private pendingGap: { from: number; to: number; reason: string } | undefined;
+  /** The final `Usage` is being (or was) emitted: no running snapshot may follow it. */
+  private finalUsageSent = false;
 
   constructor(
     private readonly settings: SessionSettings,
@@ -261,7 +263,11 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (meter$ !== undefined) {
       subscriber.add(
         meter$.subscribe({
-          next: () => subscriber.next(this.usage(false)),
+          // None once the final Usage is being emitted: a consumer asking in reaction to it
+          // would otherwise get a snapshot after it, and the final Usage must be the last event.
+          next: () => {
+            if (!this.finalUsageSent) subscriber.next(this.usage(false));
+          },
           error: (error: unknown) => this.fail(error),
         }),
       );
@@ -403,6 +409,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (this.subscriber.closed) return;
     // Audio that was dropped while no connection was open (it never opened, or never again).
     this.flushGap();
+    this.finalUsageSent = true;
     this.subscriber.next(this.usage(true, closeTimedOut));
     this.subscriber.complete();
   }

@@ -107,6 +107,23 @@ it('stops the snapshots when the session ends', () => {
   });
 });
 
+it('keeps the final Usage last when a consumer asks for a snapshot in reaction to it', () => {
+  const types: string[] = [];
+  scheduler.run(() => {
+    const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 10 });
+    const request$ = new Subject<void>();
+    scheduler
+      .createColdObservable('a|', values)
+      .pipe(metered(server, { keepAlive: false, meter: { request$ } }))
+      .subscribe((event) => {
+        types.push(event.type === 'Usage' ? `Usage ${event.final ? 'final' : 'snapshot'}` : event.type);
+        // e.g. a cost panel that refreshes whenever a Usage arrives
+        if (event.type === 'Usage' && event.final) request$.next();
+      });
+  });
+  expect(types).toEqual(['Open', 'Metadata', 'Usage final']);
+});
+
 it('reports the silence the gate dropped as gatedSeconds, and reconciles the bill of the audio sent', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const server = fakeDeepgram({ scheduler, closeStreamDelayMs: 10 });
