@@ -95,12 +95,18 @@ function readFile(path: string): Uint8Array {
  * @throws TypeError when `scheduler` is not an rxjs `SchedulerLike`
  * @example
  * ```ts
- * import { readWav } from 'deepgram-rx/node';
+ * import { nodeWebSocket, readWav } from 'deepgram-rx/node';
  * import { transcribe } from 'deepgram-rx';
  *
  * const { format, audio$ } = readWav('samples/pauses-16k.wav');
  * audio$
- *   .pipe(transcribe({ apiKey: process.env.DEEPGRAM_API_KEY, options: { ...format, interim_results: true } }))
+ *   .pipe(
+ *     transcribe({
+ *       apiKey: process.env.DEEPGRAM_API_KEY,
+ *       webSocket: nodeWebSocket(), // Node 20 has no global WebSocket
+ *       options: { ...format, interim_results: true },
+ *     }),
+ *   )
  *   .subscribe((event) => console.log(event.type));
  * ```
  */

@@ -101,6 +101,7 @@ export class FakeConnection {
 
   private readonly settings: FakeConnectionSettings;
   private readonly sentFrames: SentFrame[] = [];
+  private readonly discardedFrames: SentFrame[] = [];
   private readonly listeners = new Map<keyof WebSocketLikeEventMap, Set<Listener>>();
   private state: number = CONNECTING;
   private selectedProtocol = '';
@@ -108,6 +109,8 @@ export class FakeConnection {
   private closeRecord: FakeClose | undefined;
   private idleTimer: Subscription | undefined;
   private handshakeScripted = false;
+  /** The default open (`openByDefault`), until it runs or the script replaces it. */
+  private defaultOpen: Subscription | undefined;
 
   constructor(
     index: number,
@@ -125,9 +128,17 @@ export class FakeConnection {
     this.socket = this.makeClientSocket();
   }
 
-  /** Every frame the client sent, in order, with its send time. */
+  /** Every frame the client sent while the socket was open, in order, with its send time. */
   get sent(): readonly SentFrame[] {
     return this.sentFrames;
+  }
+
+  /**
+   * Frames the client sent once the socket was closing or closed: a WebSocket discards them, so the
+   * server never got them (they are not in `sent`). Empty when the client stops writing at a close.
+   */
+  get discarded(): readonly SentFrame[] {
+    return this.discardedFrames;
   }
 
   /** The text frames the client sent (control messages), in order. */
@@ -176,18 +187,35 @@ export class FakeConnection {
    * (visible to the client as `upgradeResponse` unless the fake is `browserLike`).
    */
   open(delayMs = 0): this {
+    this.scriptHandshake();
+    return this.at(delayMs, () => this.openNow());
+  }
+
+  /**
+   * The fake's own open after `delayMs` (`openDelayMs`), scheduled before `onConnection` runs, so
+   * that an action scripted for the same time finds the socket open. `open()` or
+   * `failHandshake()` in `onConnection` replaces it (internal).
+   */
+  openByDefault(delayMs: number): void {
+    this.defaultOpen = this.settings.scheduler.schedule(() => this.openNow(), delayMs);
+  }
+
+  private scriptHandshake(): void {
     this.handshakeScripted = true;
-    return this.at(delayMs, () => {
-      if (this.state !== CONNECTING) return;
-      this.state = OPEN;
-      if (this.settings.browserLike) {
-        this.selectedProtocol = this.credentials?.scheme ?? '';
-      } else {
-        this.upgrade = { status: 101, headers: { 'dg-request-id': this.requestId } };
-      }
-      this.resetIdleTimer();
-      this.dispatch('open', { type: 'open' });
-    });
+    this.defaultOpen?.unsubscribe();
+    this.defaultOpen = undefined;
+  }
+
+  private openNow(): void {
+    if (this.state !== CONNECTING) return;
+    this.state = OPEN;
+    if (this.settings.browserLike) {
+      this.selectedProtocol = this.credentials?.scheme ?? '';
+    } else {
+      this.upgrade = { status: 101, headers: { 'dg-request-id': this.requestId } };
+    }
+    this.resetIdleTimer();
+    this.dispatch('open', { type: 'open' });
   }
 
   /**
@@ -196,7 +224,7 @@ export class FakeConnection {
    * unless the fake is `browserLike`, its `upgradeResponse` carries the status, headers and body.
    */
   failHandshake(status: number, failure: FakeHandshakeFailure = {}): this {
-    this.handshakeScripted = true;
+    this.scriptHandshake();
     return this.at(failure.delayMs ?? 0, () => {
       if (this.state !== CONNECTING) return;
       const [errCode, errMsg] = DEFAULT_REFUSALS[status] ?? ['REQUEST_FAILED', `HTTP ${status}`];
@@ -261,6 +289,8 @@ export class FakeConnection {
   /** Sends `Metadata` for the audio received so far (as Deepgram does before closing). */
   emitMetadata(delayMs = 0): this {
     return this.at(delayMs, () => {
+      if (this.state === CONNECTING)
+        throw new Error(`fake connection ${this.index}: emitMetadata() before the socket opened`);
       if (this.state !== OPEN) return;
       this.dispatch('message', { data: JSON.stringify(this.metadata()) });
     });
@@ -313,14 +343,15 @@ export class FakeConnection {
     this.dispatch('close', { code, reason, wasClean: code !== 1006 });
   }
 
-  private receive(data: string | ArrayBufferView): void {
+  private frameOf(data: string | ArrayBufferView): SentFrame {
     const time = this.settings.scheduler.now();
-    if (typeof data === 'string') {
-      this.sentFrames.push({ time, type: 'text', data });
-    } else {
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-      this.sentFrames.push({ time, type: 'binary', data: bytes });
-    }
+    if (typeof data === 'string') return { time, type: 'text', data };
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    return { time, type: 'binary', data: bytes };
+  }
+
+  private receive(data: string | ArrayBufferView): void {
+    this.sentFrames.push(this.frameOf(data));
     this.resetIdleTimer();
     if (data === CLOSE_STREAM && this.settings.closeStream === 'metadata-and-close') {
       this.emitMetadata(this.settings.closeStreamDelayMs).close(1000, '', this.settings.closeStreamDelayMs);
@@ -379,6 +410,7 @@ export class FakeConnection {
           throw new TypeError('send() takes a string or an ArrayBufferView (the fake is strict)');
         }
         if (connection.state === OPEN) connection.receive(data);
+        else connection.discardedFrames.push(connection.frameOf(data));
       },
       close(code?: number, reason?: string): void {
         connection.clientClose(code, reason);

@@ -121,8 +121,9 @@ export function fakeDeepgram(config: FakeDeepgramConfig = {}): FakeDeepgram {
     const index = connections.length;
     const connection = new FakeConnection(index, url, credentials, requestIdOf(index), settings);
     connections.push(connection);
+    // First, so that what onConnection scripts for the same time comes after the open.
+    if (openDelayMs !== false) connection.openByDefault(openDelayMs);
     config.onConnection?.(connection);
-    if (openDelayMs !== false && !connection.handshakeWasScripted) connection.open(openDelayMs);
     return connection.socket;
   };
 

@@ -245,6 +245,33 @@ it('throws a script error when the test emits before the connection opened', () 
   ).toThrow('emit() before the socket opened');
 });
 
+it('throws a script error when the test emits Metadata before the connection opened', () => {
+  expect(() =>
+    scheduler.run(() => {
+      const server = fakeDeepgram({ scheduler, openDelayMs: false, onConnection: (c) => c.emitMetadata(10) });
+      liveSocket({ url: URL, webSocket: server.factory }).subscribe();
+    }),
+  ).toThrow('emitMetadata() before the socket opened');
+});
+
+it.each([0, 20])(
+  'delivers a message scripted for the open time itself (openDelayMs %i) on the open socket',
+  (openDelayMs) => {
+    scheduler.run(({ expectObservable }) => {
+      const server = fakeDeepgram({
+        scheduler,
+        openDelayMs,
+        onConnection: (c) => c.emit(SPEECH, openDelayMs).close(1000, '', openDelayMs),
+      });
+      const at = openDelayMs === 0 ? '' : `${openDelayMs}ms `;
+      expectObservable(liveSocket({ url: URL, webSocket: server.factory })).toBe(`${at}(om|)`, {
+        o: opened,
+        m: { type: 'message', message: SPEECH },
+      });
+    });
+  },
+);
+
 it('ignores CloseStream when configured with closeStream: "ignore"', () => {
   let server = fakeDeepgram();
   scheduler.run(({ cold, expectObservable }) => {
@@ -315,4 +342,19 @@ describe('fakeDeepgram options', () => {
   it.each([0, 2 ** 31])('refuses idleTimeoutMs %p when called', (idleTimeoutMs) => {
     expect(() => fakeDeepgram({ idleTimeoutMs })).toThrow(/^fakeDeepgram: idleTimeoutMs must be > 0/);
   });
+});
+
+it('keeps the frames a client sends after the close apart, in discarded: the server never got them', () => {
+  let server!: ReturnType<typeof fakeDeepgram>;
+  scheduler.run(() => {
+    server = fakeDeepgram({ scheduler, onConnection: (c) => c.close(1000, '', 10) });
+    const socket = server.factory({ url: URL, credentials: undefined });
+    scheduler.schedule(() => socket.send(KEEP_ALIVE), 5);
+    scheduler.schedule(() => socket.send(new Uint8Array([1, 2])), 20);
+  });
+  const connection = server.connections[0]!;
+  expect([connection.sent.map((f) => f.time), connection.discarded.map((f) => [f.time, f.type])]).toEqual([
+    [5],
+    [[20, 'binary']],
+  ]);
 });
