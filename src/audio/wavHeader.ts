@@ -197,11 +197,42 @@ export function parseWav(bytes: Uint8Array, path: string): ParsedWav {
     );
   }
   // wavefile's samples run to the chunk's end including the RIFF pad byte, clamped to the file; keep
-  // the declared size (or what the file holds, for a truncated or streamed file), in whole frames.
+  // the declared size (or what the file holds, for a truncated or streamed file: a size of 0 or
+  // 0xFFFFFFFF left by a writer that could not seek back), in whole frames.
   const samples = (wav.data as { chunkSize: number; samples: Uint8Array }).samples;
   const declared = (wav.data as { chunkSize: number }).chunkSize;
-  const available = Math.min(declared, samples.length);
-  const length = available - (available % frameBytes);
-  const data = new Uint8Array(samples.buffer, samples.byteOffset, length);
+  const available = declared === 0 ? (streamedData(bytes) ?? samples) : samples.subarray(0, declared);
+  const length = available.length - (available.length % frameBytes);
+  const data = new Uint8Array(available.buffer, available.byteOffset, length);
   return { format: { encoding, sample_rate: fmt.sampleRate, channels: fmt.numChannels }, data };
+}
+
+const DATA = 0x61746164; // "data", little-endian
+
+/**
+ * The audio of a streamed WAV whose `data` chunk declares 0 bytes (a writer that could not seek
+ * back to patch the size, as with 0xFFFFFFFF): everything after that chunk's header, unless what
+ * follows is itself a chunk (an empty recording with metadata after it). Undefined when the file
+ * has no such `data` chunk.
+ */
+function streamedData(bytes: Uint8Array): Uint8Array | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 12;
+  while (offset + 8 <= bytes.length) {
+    const size = view.getUint32(offset + 4, true);
+    if (view.getUint32(offset, true) === DATA && size === 0) {
+      const rest = bytes.subarray(offset + 8);
+      return startsWithChunk(rest) ? undefined : rest;
+    }
+    offset += 8 + size + (size % 2);
+  }
+  return undefined;
+}
+
+/** Whether `bytes` start with a chunk header: a printable four-character id and a size that fits. */
+function startsWithChunk(bytes: Uint8Array): boolean {
+  if (bytes.length < 8) return false;
+  for (let i = 0; i < 4; i++) if (bytes[i]! < 0x20 || bytes[i]! > 0x7e) return false;
+  const size = new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true);
+  return 8 + size <= bytes.length;
 }

@@ -134,6 +134,33 @@ describe('readWav format', () => {
     expect(concat(chunks)).toEqual(data);
   });
 
+  it('streams the rest of the file when the data chunk declares 0 bytes (a writer that could not seek back)', async () => {
+    const data = countingBytes(1000);
+    const path = writeWav(dir, 'streamed-zero.wav', {
+      audioFormat: 1,
+      channels: 1,
+      sampleRate: 16000,
+      bitsPerSample: 16,
+      data,
+      declaredDataSize: 0,
+    });
+    const chunks = await lastValueFrom(readWav(path, { pace: 'fast' }).audio$.pipe(toArray()));
+    expect(concat(chunks)).toEqual(data);
+  });
+
+  it('streams nothing from an empty data chunk followed by another chunk', async () => {
+    const path = writeWav(dir, 'empty-then-list.wav', {
+      audioFormat: 1,
+      channels: 1,
+      sampleRate: 16000,
+      bitsPerSample: 16,
+      data: new Uint8Array(0),
+      after: [{ id: 'LIST', body: Buffer.from('INFOISFT\u0004\u0000\u0000\u0000abc\u0000', 'latin1') }],
+    });
+    const chunks = await lastValueFrom(readWav(path, { pace: 'fast' }).audio$.pipe(toArray()));
+    expect(chunks).toEqual([]);
+  });
+
   it('drops a trailing partial sample frame', async () => {
     const path = writeWav(dir, 'partial.wav', {
       audioFormat: 1,
