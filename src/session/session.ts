@@ -127,7 +127,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private meterPaused = false;
   /** Audio written and not told to the meter yet: bytes, and the longest frame among them. */
   private unmeteredBytes = 0;
-  private unmeteredLongest = 0;
+  /** The last audio frame written on the current connection (bytes): the meter's tolerance. */
+  private lastFrameBytes = 0;
   /**
    * Audio written and not told to the timeline yet: one stretch of adjacent chunks, from `spanFrom`
    * (s, original audio) for `spanBytes` bytes; it ends at {@link writtenTo}.
@@ -467,13 +468,16 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (this.connectionSentBytes > 0) this.net0001Retried = false;
   }
 
+  /** Hands the audio written since the last call to the meter (see {@link recordAudio}). */
+  private meterAudio(): void {
+    if (this.unmeteredBytes === 0) return;
+    this.meter.audioSent(this.unmeteredBytes, this.lastFrameBytes);
+    this.unmeteredBytes = 0;
+  }
+
   /** The running (`final: false`) or the final `Usage`, with every written chunk counted. */
   private usage(final: boolean, closeTimedOut = false): UsageEvent {
-    if (this.unmeteredBytes > 0) {
-      this.meter.audioSent(this.unmeteredBytes, this.unmeteredLongest);
-      this.unmeteredBytes = 0;
-      this.unmeteredLongest = 0;
-    }
+    this.meterAudio();
     const now = this.scheduler.now();
     return final ? this.meter.usage(now, closeTimedOut) : this.meter.snapshot(now);
   }
@@ -489,7 +493,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (this.drainTimer !== undefined) this.drainProgressAt = this.scheduler.now();
     const byteLength = frame.byteLength;
     this.unmeteredBytes += byteLength;
-    if (byteLength > this.unmeteredLongest) this.unmeteredLongest = byteLength;
+    this.lastFrameBytes = byteLength;
     this.audioWritten = true;
     const bytesPerSecond = this.bytesPerSecond;
     if (bytesPerSecond !== undefined && !Number.isNaN(from)) {
@@ -598,6 +602,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.connectionHeard = false;
     this.connectionAged = false;
     this.sentFinalizes = undefined;
+    // The audio of the connection before is metered as its own (its last frame is its tolerance).
+    this.meterAudio();
+    this.lastFrameBytes = 0;
     this.meter.connectionOpened();
     // The audio written on the connection before belongs to its clock.
     this.flushSpan();

@@ -21,8 +21,9 @@ import type { UsageEvent } from './liveEvent';
  * Reconciliation (final `Usage` only, when the format tells the length of the audio):
  * `mismatchSeconds` = the sum of every `Metadata.duration` received − the seconds of audio sent
  * (0 when no `Metadata` came); `reconciled` = a `Metadata` came (or no audio was sent) and the
- * mismatch is at most one chunk per connection (the longest audio frame sent, times the
- * connections opened, at least one).
+ * mismatch is at most one chunk per connection: the last audio frame sent on each connection (the
+ * one a server may close before decoding). Not the longest frame: the silence gate sends its
+ * preroll as one frame of up to `prerollMs`, which would allow far more than one chunk.
  *
  * @example
  * ```ts
@@ -51,7 +52,10 @@ export class UsageMeter {
   private audioEnded = false;
   private keepAliveCount = 0;
   private bytes = 0;
-  private longestFrame = 0;
+  /** The last audio frame sent on the current connection (bytes). */
+  private lastFrame = 0;
+  /** The last frames of the connections before the current one, added up (bytes). */
+  private earlierLastFrames = 0;
   private opened = 0;
   private gatedTotal = 0;
   private billed: number | undefined;
@@ -124,12 +128,12 @@ export class UsageMeter {
   }
 
   /**
-   * Bytes of audio were sent: one binary frame of `byteCount` bytes, or several frames adding up
-   * to `byteCount` whose longest had `longestFrame` bytes.
+   * Bytes of audio were sent on the current connection: one binary frame of `byteCount` bytes, or
+   * several frames adding up to `byteCount` of which the last had `lastFrame` bytes.
    */
-  audioSent(byteCount: number, longestFrame = byteCount): void {
+  audioSent(byteCount: number, lastFrame = byteCount): void {
     this.bytes += byteCount;
-    if (longestFrame > this.longestFrame) this.longestFrame = longestFrame;
+    if (byteCount > 0) this.lastFrame = lastFrame;
   }
 
   /** The silence gate dropped `seconds` of the original audio (one span): not sent, not billed. */
@@ -144,6 +148,8 @@ export class UsageMeter {
 
   /** A connection opened. */
   connectionOpened(): void {
+    this.earlierLastFrames += this.lastFrame;
+    this.lastFrame = 0;
     this.opened++;
   }
 
@@ -163,7 +169,7 @@ export class UsageMeter {
     if (sent === undefined) return { ...this.counts(now), final: true, closeTimedOut };
     const mismatch = (this.billed ?? 0) - sent;
     const tolerance =
-      (this.longestFrame / (this.bytesPerSecond ?? 1)) * Math.max(1, this.opened) + RECONCILE_EPSILON;
+      (this.earlierLastFrames + this.lastFrame) / (this.bytesPerSecond ?? 1) + RECONCILE_EPSILON;
     return {
       ...this.counts(now),
       final: true,

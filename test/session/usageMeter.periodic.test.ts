@@ -272,3 +272,38 @@ it('throws at call time for an invalid meter setting', () => {
   expect(call(5)).toThrow(/meter must be an object/);
   expect(call({ request$: new Subject<void>() })).not.toThrow();
 });
+
+it('does not excuse more than one source chunk with the gate on, whose preroll goes out as one long frame', () => {
+  /** The final Usage of 2.5 s in 20 ms chunks (speech, 1.5 s of silence, speech) billed 250 ms short. */
+  const finalUsage = (gate: boolean): unknown => {
+    let usage: unknown;
+    scheduler.run(({ cold }) => {
+      const server = fakeDeepgram({
+        scheduler,
+        closeStream: 'ignore',
+        onConnection: (c) =>
+          scheduler.schedule(() => {
+            c.emit({
+              type: 'Metadata',
+              transaction_key: 'deprecated',
+              request_id: c.requestId,
+              sha256: 'incomplete',
+              created: '2026-01-01T00:00:00.000Z',
+              duration: c.audioBytes / 32000 - 0.25,
+              channels: 1,
+            }).close(1000, '', 1);
+          }, 2510),
+      });
+      const marble = Array.from({ length: 125 }, (_, i) => (i < 25 || i >= 100 ? 'l' : 's')).join(' 19ms ');
+      cold(`${marble} 19ms |`, { l: loud(20), s: chunk(20, 0) })
+        .pipe(metered(server, { keepAlive: false, gate }), last())
+        .subscribe((event) => (usage = event));
+    });
+    return usage;
+  };
+  const short = { type: 'Usage', final: true, mismatchSeconds: -0.25, reconciled: false };
+  expect([finalUsage(false), finalUsage(true)]).toEqual([
+    expect.objectContaining(short),
+    expect.objectContaining(short),
+  ]);
+});

@@ -183,11 +183,11 @@ it('reports a mismatch of more than one chunk per connection as not reconciled',
   expect(meter.usage(1000, false)).toMatchObject({ mismatchSeconds: -0.15, reconciled: false });
 });
 
-it('takes several frames at once with their longest one as the chunk the reconciliation allows', () => {
-  const metered = (longestFrame: number): UsageMeter => {
+it('takes several frames at once with their last one as the chunk the reconciliation allows', () => {
+  const metered = (lastFrame: number): UsageMeter => {
     const meter = new UsageMeter(0, 32000);
     meter.connectionOpened();
-    meter.audioSent(9600, longestFrame); // 300 ms in frames of at most longestFrame bytes
+    meter.audioSent(9600, lastFrame); // 300 ms in frames, the last of lastFrame bytes
     meter.metadata(0.1); // the server counted 200 ms less
     return meter;
   };
@@ -197,6 +197,15 @@ it('takes several frames at once with their longest one as the chunk the reconci
     reconciled: true,
   });
   expect(metered(3200).usage(1000, false)).toMatchObject({ mismatchSeconds: -0.2, reconciled: false });
+});
+
+it('allows the last frame of each connection, not the longest frame sent (a gate’s preroll)', () => {
+  const meter = new UsageMeter(0, 32000);
+  meter.connectionOpened();
+  meter.audioSent(9600); // a 300 ms preroll in one frame
+  for (let i = 0; i < 5; i++) meter.audioSent(640); // then 20 ms chunks
+  meter.metadata(0.3); // 100 ms short: five chunks, not one
+  expect(meter.usage(1000, false)).toMatchObject({ mismatchSeconds: -0.1, reconciled: false });
 });
 
 it('allows one chunk of mismatch for each connection', () => {
