@@ -132,8 +132,8 @@ export interface KeepAliveEvent {
  *   `Metadata` came) minus `audioSeconds`. Negative: audio sent that no `Metadata` accounts for (a
  *   connection that ended without one, or a server that had not processed the last frames).
  * - `reconciled` (final only, with `mismatchSeconds`): true when `Metadata` came (or no audio was
- *   sent) and the mismatch is at most one chunk per connection (the longest audio frame sent, times
- *   `connections`); false means the bill and the client's count disagree by more than that, or
+ *   sent) and the mismatch is at most one chunk per connection (the last audio frame sent on each
+ *   connection, added up); false means the bill and the client's count disagree by more than that, or
  *   nothing from the server confirms the bill: check `mismatchSeconds` and `billedSeconds`.
  *
  * @example

@@ -125,7 +125,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private sendTarget: SendTarget | undefined;
   /** The meter was told that a KeepAlive fell due in the running pause: the next chunk ends it. */
   private meterPaused = false;
-  /** Audio written and not told to the meter yet: bytes, and the longest frame among them. */
+  /** Bytes of audio written and not told to the meter yet. */
   private unmeteredBytes = 0;
   /** The last audio frame written on the current connection (bytes): the meter's tolerance. */
   private lastFrameBytes = 0;
