@@ -69,8 +69,8 @@ export interface OutboxHooks {
  *   frames wait again.
  * - More than `maxBufferBytes` waiting calls `overflow` (the frames are kept; the caller ends), or,
  *   with `dropOldestInOutage`, drops the oldest audio frames while no socket is attached, and also
- *   while the frames wait on the outbox's own pacing (the backlog of an outage going out at
- *   `pace`'s rate, not a busy network). Prepended frames are held to the same bound.
+ *   while the backlog of an outage is paced out (until `pace`'s queue is empty; a busy network
+ *   after that is an overflow). Prepended frames are held to the same bound.
  * - While a socket is attached and no frame waits, the outbox is "direct" (`directChanged`): the
  *   caller may write to the socket itself, which is the same as `push` then.
  * - `pace(bytesPerMs)` (after a reconnect) lets audio out no faster than that rate until the queue
@@ -200,9 +200,12 @@ export class Outbox {
     this.syncDirect();
   }
 
-  /** Past the bound: drop instead of failing (an outage, or its backlog waiting on the pacing). */
+  /**
+   * Past the bound: drop instead of failing during an outage, and while its backlog is paced out
+   * (whatever holds the queue at this moment: a short send-buffer blip must not end the session).
+   */
   private mayDropOldest(): boolean {
-    return this.dropOldestInOutage && (this.socket === undefined || this.blocked === 'pace');
+    return this.dropOldestInOutage && (this.socket === undefined || this.pacing !== undefined);
   }
 
   /** Drops the oldest audio frames until the queue is within `maxBufferBytes` (or holds no audio). */

@@ -714,3 +714,27 @@ it('keeps the server on sample boundaries when audio is dropped from a paced bac
   expect(gaps).toBeGreaterThan(2);
   expect(outOfStep).toBeLessThanOrEqual(2 * gaps);
 });
+
+it('keeps dropping the oldest audio of a paced backlog through a short send-buffer blip, instead of failing', () => {
+  let seen: Array<[number, unknown]> = [];
+  scheduler.run(({ cold }) => {
+    const server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        if (c.index === 0) finalThenDrop(c);
+        else {
+          // 20 ms of network backpressure while the backlog is paced, over before the next chunk.
+          scheduler.schedule(() => (c.bufferedAmount = 300_000), 190);
+          scheduler.schedule(() => (c.bufferedAmount = 0), 210);
+        }
+      },
+    });
+    const { marble, values } = audio(8);
+    const reconnect = { ...RECONNECT, initialDelayMs: 10, replayRate: 0.5 };
+    seen = record(
+      cold(marble, values).pipe(transcribeReconnecting(server, { maxBufferBytes: 6400, reconnect })),
+    );
+  });
+  expect(seen.filter(([, e]) => 'error' in (e as object))).toEqual([]);
+  expect(seen.filter(([, e]) => (e as { type?: string }).type === 'Gap').length).toBeGreaterThan(0);
+});
