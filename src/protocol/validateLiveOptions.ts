@@ -341,9 +341,11 @@ const READ_KEYS: readonly string[] = [...Object.keys(OPTION_KINDS), 'query'];
 /**
  * A plain copy of `options`: its own enumerable fields, and each modelled option or `query` read as
  * a property (inherited, or a class getter), as TypeScript and the rest of the session read them.
- * Every field is read once, so that a getter cannot give validation one value and the URL another.
+ * Every field is read once, so that a getter cannot give validation one value and the URL another
+ * (internal: `transcribe` reads the options it sends, validates and meters from one such copy).
+ * Call it on an object only.
  */
-function readOnce(options: LiveOptions): LiveOptions {
+export function readOnce(options: LiveOptions): LiveOptions {
   const copy: Record<string, unknown> = { ...options };
   for (const key of READ_KEYS) {
     if (Object.prototype.hasOwnProperty.call(copy, key)) continue;

@@ -6,6 +6,7 @@ import { interval, isObservable, merge, type Observable, type SchedulerLike } fr
 import { DEFAULT_LISTEN_URL, listenUrl } from '../protocol/listenUrl';
 import type { LiveOptions } from '../protocol/liveOptions';
 import { schedulerOption } from '../protocol/schedulerOption';
+import { readOnce } from '../protocol/validateLiveOptions';
 import { describeOptionValue } from '../protocol/validationErrors';
 import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
@@ -443,7 +444,10 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
   if (typeof config !== 'object' || config === null) {
     throw new TypeError(`transcribe: config must be an object, got ${describeOptionValue(config)}`);
   }
-  const options = config.options ?? {};
+  // One read of every option: the URL, the audio format and the gate all use the same values.
+  const given = config.options ?? {};
+  const options =
+    typeof given === 'object' && given !== null && !Array.isArray(given) ? readOnce(given) : given;
   const url = asWebSocketUrl(listenUrl(options, config.url ?? DEFAULT_LISTEN_URL));
   const scheduler = schedulerOption('transcribe', config.scheduler);
   const closeTimeoutMs =

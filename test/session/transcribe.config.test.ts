@@ -212,3 +212,20 @@ it('is cold: nothing connects and the audio is not subscribed until the events a
   events$.subscribe({ error: () => undefined });
   expect(connections).toBe(1);
 });
+
+it('reads each option once: the URL, the audio clock and the gate all see the same values', () => {
+  let reads = 0;
+  class Options {
+    readonly encoding = 'linear16' as const;
+    get sample_rate(): number {
+      reads++;
+      return reads === 1 ? 16000 : 8000; // a getter that would give every reader another value
+    }
+  }
+  const settings = resolveTranscribeConfig({ options: new Options(), gate: true });
+  expect([reads, settings.url, settings.bytesPerSecond]).toEqual([
+    1,
+    'wss://api.deepgram.com/v1/listen?encoding=linear16&sample_rate=16000',
+    32000,
+  ]);
+});
