@@ -271,28 +271,14 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
     const requestId = newRequestId();
     const origin = request.headers.origin;
     const url = requestTarget(request);
-    if (url === undefined) {
-      // A target Node's parser lets through but URL cannot read (`//[`): answered, not a crash.
-      recordHandshake({
-        requestId,
-        at: Date.now(),
-        path: request.url ?? '',
-        query: {},
-        authScheme: 'none',
-        status: 400,
-        errCode: 'Bad Request',
-        errMsg: 'Bad Request',
-      });
-      writeHandshakeError(socket, defaultHandshakeError(400), requestId, origin);
-      return;
-    }
-    const query = parseQuery(url.search);
+    const query = url === undefined ? {} : parseQuery(url.search);
     const protocols = offeredProtocols(request.headers['sec-websocket-protocol']);
     const auth = authenticate(request.headers.authorization, protocols, {
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.accessTokens !== undefined ? { accessTokens: config.accessTokens } : {}),
     });
-    const base = { requestId, at: Date.now(), path: url.pathname, query, authScheme: auth.scheme };
+    const path = url === undefined ? (request.url ?? '') : url.pathname;
+    const base = { requestId, at: Date.now(), path, query, authScheme: auth.scheme };
     const refuse = (error: HandshakeError): void => {
       recordHandshake({ ...base, status: error.status, errCode: error.errCode, errMsg: error.errMsg });
       writeHandshakeError(socket, error, requestId, origin);
@@ -303,6 +289,8 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
       }
     };
 
+    // A target Node's parser lets through but URL cannot read (`//[`): answered, not a crash.
+    if (url === undefined) return refuse(defaultHandshakeError(400));
     if (url.pathname !== LISTEN_PATH) return refuse(defaultHandshakeError(404));
     // What ws would refuse with its own bare 400: answered, and recorded, here instead.
     const malformed = malformedUpgrade(request);
