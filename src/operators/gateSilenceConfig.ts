@@ -2,6 +2,7 @@
  * Configuration of `gateSilence`: public types, defaults and call-time validation.
  */
 import { bytesPerSample, type RawEncoding } from '../protocol/audioFormat';
+import { describeLiveOptionValue } from '../protocol/validationErrors';
 
 /**
  * A span of the source audio that `gateSilence` dropped, in seconds of the ORIGINAL audio (counted
@@ -95,8 +96,9 @@ export interface GateSilenceSettings {
 
 const ENCODINGS: readonly string[] = ['linear16', 'mulaw', 'alaw'];
 
+/** A wrong value for an error message: short strings as they are, long ones by length (a misplaced key). */
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? describeLiveOptionValue(value) : String(value);
 }
 
 function numberOption(name: string, value: unknown): number {

@@ -342,6 +342,26 @@ describe('invalid configuration throws when gateSilence is called', () => {
   });
 });
 
+it('does not repeat a long string given as a setting in its error (it may be a misplaced key)', () => {
+  const key = 'f00dfeedc0ffee0123456789abcdef0123456789';
+  const messageOf = (config: unknown): string => {
+    try {
+      gateSilence(config as Parameters<typeof gateSilence>[0]);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+  expect([
+    messageOf({ encoding: key, sample_rate: 16000 }),
+    messageOf({ ...format, prerollMs: key }),
+  ]).toEqual([
+    expect.stringContaining('string of 40 characters'),
+    expect.stringContaining('string of 40 characters'),
+  ]);
+  expect(messageOf({ encoding: 'flac', sample_rate: 16000 })).toContain('"flac"');
+});
+
 describe('a word cut off by the end of the stream', () => {
   // 1 s of silence, then 8 ms of speech in 4 ms chunks: the last 10 ms analysis frame never completes.
   const source = chunk(concat([quiet(1), encode(tone(RATE, 0.008, -10), 'linear16')]), 0.004 * BPS);
