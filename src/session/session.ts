@@ -692,7 +692,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     const openTimeoutMs = this.settings.openTimeoutMs;
     this.openTimer = timer(openTimeoutMs, this.scheduler).subscribe(() => {
       this.openTimer = undefined;
-      if (this.current === socket) this.connectionLost(openTimeoutError(openTimeoutMs, url));
+      // A refusal already known (its body still coming) is what ended the attempt: a 401 stays auth.
+      if (this.current === socket)
+        this.connectionLost(socket.refusal() ?? openTimeoutError(openTimeoutMs, url));
     });
     // The supplier is called for every attempt, sync or async; what it throws or rejects with ends
     // the attempt like a failed connection (connectionLost).

@@ -306,6 +306,16 @@ export class LiveConnection implements OpenSocket, WebSocketLikeHandler {
     this.errorText = errorDetail(event) ?? this.errorText;
   }
 
+  /**
+   * The error of a refused handshake whose status is known (its body may still be arriving), for
+   * a caller that gives up on the attempt first (an open timeout): a 401 stays `auth`.
+   */
+  refusal(): LiveError | undefined {
+    const upgrade = this.socket?.upgradeResponse;
+    if (this.opened || upgrade === undefined || upgrade.status === 101) return undefined;
+    return liveErrorFromHandshake(upgrade, endpointOf(this.url));
+  }
+
   /** Socket handler: the socket closed. */
   handleClose(event: WebSocketCloseEventLike): void {
     const socket = this.socket;

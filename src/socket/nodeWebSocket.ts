@@ -13,7 +13,9 @@ import { authorizationHeader, authSubprotocols, type WebSocketFactory } from './
 export interface NodeWebSocketOptions {
   /**
    * How credentials travel: `'header'` (default) sends `Authorization: Token KEY` /
-   * `Bearer JWT`; `'subprotocol'` sends `Sec-WebSocket-Protocol: token, KEY` as browsers must.
+   * `Bearer JWT`; `'subprotocol'` sends `Sec-WebSocket-Protocol: token, KEY` as browsers must
+   * (not combinable with `wsOptions.followRedirects`: `ws` would send the subprotocols, key
+   * included, to whatever host a redirect names).
    */
   readonly auth?: 'header' | 'subprotocol';
   /** Extra request headers, e.g. `User-Agent`. An `Authorization` header here is replaced by the credentials'. */
@@ -26,9 +28,11 @@ export interface NodeWebSocketOptions {
   /** The most bytes of a refusal's body to read for its `err_code` (an integer >= 0; default 16384). */
   readonly maxErrorBodyBytes?: number;
   /**
-   * Half-open detection: once open, send a WebSocket ping every `heartbeatMs`; a ping still
-   * unanswered when the next one is due terminates the socket (the client sees 1006, which
-   * `transcribe`'s `reconnect` retries). > 0 and at most 2^31 − 1. Default: off.
+   * Half-open detection: once open, send a WebSocket ping every `heartbeatMs`; when nothing came
+   * from the server since the last ping (no pong, message or ping) by the time the next one is
+   * due, the socket is terminated (the client sees 1006, which `transcribe`'s `reconnect`
+   * retries). A server that keeps sending is alive even if its pong waits behind a congested
+   * uplink. > 0 and at most 2^31 − 1. Default: off.
    */
   readonly heartbeatMs?: number;
   /**
@@ -116,18 +120,30 @@ export function noCleartextHop(url: string): boolean {
   );
 }
 
-/** Pings `socket` every `intervalMs` once open; terminates it when a ping went unanswered. */
+/**
+ * Pings `socket` every `intervalMs` once open; terminates it when nothing came from the server
+ * (no pong, and no message or ping either: a server that is sending is alive, even when the ping
+ * waits behind audio in a congested uplink) since the previous ping. The verdict is taken after
+ * the input already received is read (`setImmediate`), so that an event-loop stall longer than
+ * `intervalMs` does not condemn a pong that is waiting to be read.
+ */
 function heartbeat(socket: WebSocket, intervalMs: number): void {
-  let awaitingPong = false;
+  let heard = true;
   let timer: ReturnType<typeof setInterval> | undefined;
+  const alive = (): void => {
+    heard = true;
+  };
   socket.once('open', () => {
     timer = setInterval(() => {
-      if (awaitingPong) {
-        clearInterval(timer);
-        socket.terminate();
+      if (!heard) {
+        setImmediate(() => {
+          if (heard || socket.readyState !== WebSocket.OPEN) return;
+          clearInterval(timer);
+          socket.terminate();
+        });
         return;
       }
-      awaitingPong = true;
+      heard = false;
       try {
         socket.ping();
       } catch {
@@ -135,9 +151,9 @@ function heartbeat(socket: WebSocket, intervalMs: number): void {
       }
     }, intervalMs);
   });
-  socket.on('pong', () => {
-    awaitingPong = false;
-  });
+  socket.on('pong', alive);
+  socket.on('message', alive);
+  socket.on('ping', alive);
   socket.once('close', () => clearInterval(timer));
 }
 
@@ -201,6 +217,13 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
   if (frameMask === 'zero' && options.wsOptions?.followRedirects === true) {
     throw new RangeError("nodeWebSocket: frameMask 'zero' cannot be combined with wsOptions.followRedirects");
   }
+  // ws drops an Authorization header on a redirect to another host, but not the subprotocols:
+  // the key would go to whatever host the redirect names.
+  if (!useHeader && options.wsOptions?.followRedirects === true) {
+    throw new RangeError(
+      "nodeWebSocket: auth 'subprotocol' cannot be combined with wsOptions.followRedirects (the key would follow a redirect to any host)",
+    );
+  }
   return ({ url, credentials }) => {
     if (frameMask === 'zero' && !noCleartextHop(url)) {
       throw new Error(
@@ -208,9 +231,10 @@ export function nodeWebSocket(options: NodeWebSocketOptions = {}): WebSocketFact
       );
     }
     const headers: Record<string, string> = {};
+    // With credentials, an Authorization header given here is replaced by them (in either mode:
+    // in subprotocol mode it would go out beside them, a second and perhaps stale key).
     for (const [name, value] of Object.entries(options.headers ?? {})) {
-      if (credentials === undefined || !useHeader || name.toLowerCase() !== 'authorization')
-        headers[name] = value;
+      if (credentials === undefined || name.toLowerCase() !== 'authorization') headers[name] = value;
     }
     if (credentials !== undefined && useHeader) headers['Authorization'] = authorizationHeader(credentials);
     const protocols = credentials !== undefined && !useHeader ? authSubprotocols(credentials) : undefined;

@@ -110,7 +110,7 @@ export class NodeWebSocketAdapter implements WebSocketLike {
    *
    * @param ws - the `ws` socket; nothing else should have listened to its `upgrade` or
    *   `unexpected-response` events (the adapter handles both)
-   * @param maxErrorBodyBytes - the most characters of a refusal's body kept in `upgradeResponse`
+   * @param maxErrorBodyBytes - the most bytes of a refusal's body kept in `upgradeResponse`
    */
   constructor(
     readonly ws: WebSocket,
@@ -360,6 +360,10 @@ export class NodeWebSocketAdapter implements WebSocketLike {
     const limit = this[ADAPTER]?.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
     const status = response.statusCode ?? 0;
     const headers = flattenHeaders(response.headers);
+    // Known at once: a body that is slow to come (or never ends) must not turn a 401 into a
+    // retried network error when a timeout ends the attempt first.
+    const early = this[ADAPTER];
+    if (early !== undefined) early.upgrade = { status, headers, body: '' };
     readBody(response, limit, (body) => {
       const adapter = this[ADAPTER];
       if (adapter !== undefined) adapter.upgrade = { status, headers, body };
@@ -382,20 +386,33 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-/** Reads at most `limit` characters of a response body, then calls `done` exactly once. */
+/** How long a refusal's body may take to arrive before what came is used (ms). */
+const BODY_READ_MS = 2000;
+
+/**
+ * Reads at most `limit` bytes of a response body, for at most {@link BODY_READ_MS}, then calls
+ * `done` exactly once with them as UTF-8 (a character cut at the limit is dropped).
+ */
 function readBody(response: IncomingMessage, limit: number, done: (body: string) => void): void {
-  let body = '';
+  const chunks: Buffer[] = [];
+  let bytes = 0;
   let finished = false;
   const finish = (): void => {
     if (finished) return;
     finished = true;
+    clearTimeout(timer);
     response.removeAllListeners('data');
-    done(body.length > limit ? body.slice(0, limit) : body);
+    const body = Buffer.concat(chunks, Math.min(bytes, limit));
+    done(new TextDecoder('utf-8', { fatal: false }).decode(body).replace(/\uFFFD$/, ''));
   };
-  response.setEncoding('utf8');
-  response.on('data', (chunk: string) => {
-    body += chunk;
-    if (body.length >= limit) {
+  const timer = setTimeout(() => {
+    finish();
+    response.destroy();
+  }, BODY_READ_MS);
+  response.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= limit) {
       finish();
       response.destroy();
     }
