@@ -183,6 +183,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
    */
   private sentFinalizes: { frame: string; at: number }[] | undefined;
   private pendingGap: { from: number; to: number; reason: string } | undefined;
+  /** A KeepAlive was pushed and is not written yet (it waits in the outbox). */
+  private keepAliveWaiting = false;
   /** The final `Usage` is being (or was) emitted: no running snapshot may follow it. */
   private finalUsageSent = false;
 
@@ -280,12 +282,15 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     // Nothing to keep alive before the socket is open. The meter dates the pause now, from its last
     // chunk, so that a KeepAlive written late (behind backpressure) or after skipped ones still
     // counts it whole, and a chunk that comes while this one waits still ends it; the tag names the
-    // pause that the KeepAlive confirms when it is written.
+    // pause that the KeepAlive confirms when it is written. At most one KeepAlive waits in the
+    // outbox (behind backpressure or a paced replay): more would go out in one burst when it
+    // drains, and could fill the bounded queue.
     const keepAlive = this.keepAlive;
-    if (keepAlive === undefined || !this.outbox.attached) return;
+    if (keepAlive === undefined || !this.outbox.attached || this.keepAliveWaiting) return;
     const pauseStartedAt = keepAlive.pauseStartedAt;
     this.meter.pauseKeptAlive(pauseStartedAt);
     this.meterPaused = true;
+    this.keepAliveWaiting = true;
     this.outbox.push(KEEP_ALIVE, pauseStartedAt);
   }
 
@@ -531,6 +536,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     // Progress while CloseStream waits behind other frames: the wait counts from here.
     if (this.drainTimer !== undefined) this.drainProgressAt = this.scheduler.now();
     if (frame === KEEP_ALIVE) {
+      this.keepAliveWaiting = false;
       this.meter.keepAliveSent(from);
       this.subscriber.next({ type: 'KeepAlive', at: this.scheduler.now() - this.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {

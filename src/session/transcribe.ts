@@ -48,7 +48,8 @@ export type {
  * - One ordered way out: audio, KeepAlive, `Finalize` (from `finalize$`) and `CloseStream` share one
  *   queue, so a control frame never overtakes audio queued before it. KeepAlives (after `keepAlive.idleMs`
  *   without audio) that fall before the socket opened are not sent. While the socket's
- *   `bufferedAmount` is above `backpressure.highWaterBytes`, frames wait in the same bounded queue.
+ *   `bufferedAmount` is above `backpressure.highWaterBytes`, frames wait in the same bounded queue
+ *   (with at most one KeepAlive among them: the ones due meanwhile are not added).
  *   Audio chunks must be `Uint8Array`s (anything else errors with a `TypeError`); empty ones are skipped.
  * - Out: `Open` (with Deepgram's request id) when the socket opens; every server message as a
  *   `LiveEvent` with its timestamps on the original audio's timeline; a frame that does not decode as

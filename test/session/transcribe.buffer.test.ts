@@ -123,6 +123,60 @@ it('queues a KeepAlive behind audio held back by backpressure', () => {
   ]);
 });
 
+it('keeps at most one KeepAlive waiting behind backpressure: one goes out when it drains, not a burst', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        scheduler.schedule(() => (c.bufferedAmount = 5000), 5);
+        scheduler.schedule(() => (c.bufferedAmount = 0), 1000);
+      },
+    });
+    // KeepAlives fall due at 110, 210, …, 910 while the buffer stays full.
+    const events = cold('a 9ms b', { a: A, b: B }).pipe(
+      transcribeOnFake(server, scheduler, {
+        keepAlive: { idleMs: 100 },
+        backpressure: { highWaterBytes: 1000, pollMs: 50 },
+      }),
+    );
+    // The poll (every 50 ms from 10) finds it drained at 1010: B, then ONE KeepAlive; the next 100 ms later.
+    expectObservable(events, '^ 1120ms !').toBe('o 1009ms k 99ms k', {
+      o: OPEN,
+      k: expect.objectContaining({ type: 'KeepAlive' }),
+    });
+  });
+  expect(server.connections[0]!.sent.map((frame) => frame.time)).toEqual([0, 1010, 1010, 1110]);
+});
+
+it('does not let waiting KeepAlives fill the bounded queue while the socket stays busy in a pause', () => {
+  const seen: string[] = [];
+  scheduler.run(({ cold }) => {
+    server = fakeDeepgram({
+      scheduler,
+      onConnection: (c) => {
+        scheduler.schedule(() => (c.bufferedAmount = 5000), 5);
+        scheduler.schedule(() => (c.bufferedAmount = 0), 3000);
+      },
+    });
+    // B (320 bytes) waits, limit 340: only the KeepAlives could push the queue over it.
+    cold('a 9ms b 5000ms |', { a: A, b: B })
+      .pipe(
+        transcribeOnFake(server, scheduler, {
+          keepAlive: { idleMs: 100 },
+          maxBufferBytes: 340,
+          reconnect: false,
+          backpressure: { highWaterBytes: 1000, pollMs: 50 },
+        }),
+      )
+      .subscribe({
+        next: (e) => seen.push(e.type),
+        error: (e: Error) => seen.push(`error ${e.name}`),
+        complete: () => seen.push('complete'),
+      });
+  });
+  expect(seen.at(-1)).toBe('complete');
+});
+
 it('errors with an AudioBufferOverflowError waiting for drain when the socket stays busy, with reconnect: false', () => {
   scheduler.run(({ cold, expectObservable }) => {
     server = fakeDeepgram({ scheduler, onConnection: (c) => (c.bufferedAmount = 1_000_000) });
