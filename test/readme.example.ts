@@ -9,7 +9,7 @@ audio$
     transcribe({
       options: { model: 'nova-3', ...format, interim_results: true, punctuate: true },
       apiKey: process.env.DEEPGRAM_API_KEY, // or url: emulator.url for the local emulator
-      webSocket: nodeWebSocket(), // Node 20 has no global WebSocket; browsers use the native one
+      webSocket: nodeWebSocket(), // the default in Node (ws), explicit here; browsers use the native one
       gate: true, // drop silence: Deepgram bills every second of audio sent
     }),
     ofType('Results', 'Usage'),

@@ -11,7 +11,7 @@ import { describeOptionValue } from '../protocol/validationErrors';
 import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { gateSilence, type GateSilenceConfig } from '../operators/gateSilence';
 import { keepAliveDelays, type KeepAliveDelays } from '../operators/keepAliveClock';
-import { nativeWebSocket } from '../socket/nativeWebSocket';
+import { defaultWebSocket } from '../socket/defaultWebSocket';
 import type { LiveCredentials, WebSocketFactory } from '../socket/webSocketLike';
 import { credentialsOf } from './credentials';
 import {
@@ -204,7 +204,7 @@ export interface TranscribeConfig {
    * > 0 and at most 2^31 − 1 (the longest timer). Default 10000.
    */
   openTimeoutMs?: number;
-  /** The transport: default the platform's `WebSocket` (browsers, Node >= 22); in Node 20 pass `nodeWebSocket()` from `deepgram-rx/node`. */
+  /** The transport: default `ws` (`nodeWebSocket()`) when Node loads the package, the platform's `WebSocket` in browsers. */
   webSocket?: WebSocketFactory;
   /** Scheduler of every timer and clock (KeepAlive, close timeout, polling, usage). Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
@@ -267,7 +267,7 @@ export interface SessionSettings {
   readonly keepAlive: KeepAliveDelays | undefined;
   readonly closeTimeoutMs: number;
   readonly openTimeoutMs: number;
-  /** The transport: `config.webSocket`, or {@link nativeWebSocket} (resolved once per `transcribe` call). */
+  /** The transport: `config.webSocket`, or the default (`ws` in Node, the native one elsewhere; resolved once per `transcribe` call). */
   readonly webSocket: WebSocketFactory;
   readonly scheduler: SchedulerLike;
   readonly finalize$: Observable<number | void | undefined> | undefined;
@@ -490,7 +490,7 @@ export function resolveTranscribeConfig(config: TranscribeConfig): SessionSettin
     keepAlive: keepAliveOf(config.keepAlive),
     closeTimeoutMs,
     openTimeoutMs,
-    webSocket: config.webSocket ?? nativeWebSocket(),
+    webSocket: config.webSocket ?? defaultWebSocket(),
     scheduler,
     finalize$: config.finalize$,
     maxBufferBytes,

@@ -8,7 +8,7 @@ import type { Frame } from '../protocol/frames';
 import type { ServerMessage } from '../protocol/messages';
 import { subscribeLinked } from '../protocol/subscribeLinked';
 import { checkCredentials, checkUrl, LiveConnection, type LiveConnectionHandler } from './liveConnection';
-import { nativeWebSocket } from './nativeWebSocket';
+import { defaultWebSocket } from './defaultWebSocket';
 import type { LiveCredentials, WebSocketFactory } from './webSocketLike';
 
 /** The socket opened. `requestId` is Deepgram's `dg-request-id` where the transport can see it. */
@@ -48,7 +48,7 @@ export interface LiveSocketConfig {
   readonly url: string;
   /** API key or JWT; the factory decides whether it travels as a header or as subprotocols. */
   readonly credentials?: LiveCredentials;
-  /** The transport; default {@link nativeWebSocket} (`globalThis.WebSocket`). */
+  /** The transport; default: `ws` (`nodeWebSocket()`) in Node, the native `WebSocket` elsewhere (`nativeWebSocket()`). */
   readonly webSocket?: WebSocketFactory;
   /**
    * What to send, subscribed once the socket is open (never before) and unsubscribed when it
@@ -165,7 +165,7 @@ class SubscriberHandler implements LiveConnectionHandler {
 export function liveSocket(config: LiveSocketConfig): Observable<SocketEvent> {
   validate(config);
   const { url, credentials, frames } = config;
-  const factory = config.webSocket ?? nativeWebSocket();
+  const factory = config.webSocket ?? defaultWebSocket();
   return new Observable<SocketEvent>((subscriber) => {
     const connection = new LiveConnection(url, factory, new SubscriberHandler(subscriber, frames));
     connection.connect(credentials);

@@ -26,7 +26,7 @@ export function nativeWebSocket(webSocket?: WebSocketConstructorLike): WebSocket
     const Ctor = webSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (Ctor === undefined) {
       throw new Error(
-        "no global WebSocket in this environment: pass `webSocket: nodeWebSocket()` from 'deepgram-rx/node'",
+        "no global WebSocket in this environment: pass `webSocket: nodeWebSocket()` from 'deepgram-rx/node' (Node loads it by default; a bundle for Node may have picked the browser entry)",
       );
     }
     return request.credentials === undefined

@@ -9,7 +9,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 const root = resolve(__dirname, '../..');
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const nodeOnlySources =
-  /^src\/(server|cli)\/|^src\/audio\/(readWav|wavHeader|wavFileError)\.ts$|^src\/node\.ts$/;
+  /^src\/(server|cli)\/|^src\/audio\/(readWav|wavHeader|wavFileError)\.ts$|^src\/(node|index\.node)\.ts$/;
 
 /** Marks Node built-ins external (instead of failing the build) and records who imported them. */
 function recordBuiltins(seen: string[]): Plugin {

@@ -103,6 +103,39 @@ test('the main entry point works from CommonJS', () => {
   expect(out.trim()).toBe('{"type":"CloseStream"} {"type":"Finalize","channel":1}');
 });
 
+/** A session on the emulator without a `webSocket`: Node 20 has no global WebSocket, so this needs ws. */
+const DEFAULT_TRANSPORT_SESSION = `
+  const emulator = await startEmulator();
+  const events = await lastValueFrom(
+    of(new Uint8Array(3200)).pipe(
+      transcribe({ url: emulator.url, options: { encoding: 'linear16', sample_rate: 16000 } }),
+      toArray(),
+    ),
+  );
+  await emulator.close();
+  console.log(events.map((e) => e.type).join(' '));
+`;
+
+test.each([
+  [
+    'ESM',
+    [
+      '--input-type=module',
+      '-e',
+      `import { transcribe } from 'deepgram-rx'; import { startEmulator } from 'deepgram-rx/node'; import { lastValueFrom, of, toArray } from 'rxjs'; ${DEFAULT_TRANSPORT_SESSION}`,
+    ],
+  ],
+  [
+    'CommonJS',
+    [
+      '-e',
+      `const { transcribe } = require('deepgram-rx'); const { startEmulator } = require('deepgram-rx/node'); const { lastValueFrom, of, toArray } = require('rxjs'); (async () => { ${DEFAULT_TRANSPORT_SESSION} })();`,
+    ],
+  ],
+])('in Node, transcribe from %s uses ws when given no webSocket', (_kind, args) => {
+  expect(node(args).trim()).toMatch(/^Open( Results)* Metadata Usage$/);
+});
+
 test('an error from the CommonJS build is instanceof the ESM build’s class, and back', () => {
   const out = node([
     '--input-type=module',

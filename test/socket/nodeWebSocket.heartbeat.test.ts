@@ -91,21 +91,4 @@ describe('heartbeat', () => {
     const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     expect(after).toBeLessThanOrEqual(before);
   });
-
-  it('leaves no heartbeat timer after unsubscribing from an open connection (server dead)', async () => {
-    srv = await rawServer((req, socket, head, s) => {
-      void accept(s, req, socket, head).then(() => socket.pause());
-    });
-    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const sub = liveSocket({
-      url: srv.url,
-      credentials: { scheme: 'token', secret: KEY },
-      webSocket: nodeWebSocket({ heartbeatMs: 5000 }),
-    }).subscribe({ error: () => undefined });
-    await sleep(200);
-    sub.unsubscribe();
-    await sleep(2500);
-    const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    expect(after).toBeLessThanOrEqual(before);
-  });
 });
