@@ -60,4 +60,9 @@ export type {
   ContentFormat,
   ContentRecognizerOptions,
   ContentAudio,
+  // What `EmulatorConfig.createEngine` takes and returns: a custom engine needs to name them.
+  EngineConfig,
+  EngineFatal,
+  OutboundMessage,
+  TranscriptionEngine,
 } from './server/engine';

@@ -4,6 +4,12 @@
 export { fakeDeepgram } from './testing/fakeDeepgram';
 export type { FakeDeepgram, FakeDeepgramConfig } from './testing/fakeDeepgram';
 export { FakeConnection } from './testing/fakeConnection';
-export type { SentFrame, FakeClose, FakeHandshakeFailure } from './testing/fakeConnection';
+export type {
+  SentFrame,
+  FakeClose,
+  FakeHandshakeFailure,
+  // The FakeConnection constructor's settings (fakeDeepgram makes connections; named for completeness).
+  FakeConnectionSettings,
+} from './testing/fakeConnection';
 export { fakeResults } from './testing/fakeMessages';
 export type { FakeResultsInit } from './testing/fakeMessages';
