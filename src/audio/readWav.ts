@@ -103,7 +103,7 @@ function readFile(path: string): Uint8Array {
  *   .pipe(
  *     transcribe({
  *       apiKey: process.env.DEEPGRAM_API_KEY,
- *       webSocket: nodeWebSocket(), // Node 20 has no global WebSocket
+ *       webSocket: nodeWebSocket(), // the default in Node (ws); explicit here
  *       options: { ...format, interim_results: true },
  *     }),
  *   )

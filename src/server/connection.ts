@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import { CloseCode, DATA0000_REASON, NET0000_REASON, NET0001_REASON } from './closeReasons';
 import {
   controlTypeOfBinary,

@@ -3,7 +3,7 @@
  * diagnostics (status, `dg-error`, `dg-request-id`, `Retry-After`, the JSON error body).
  * Node only: exported from `deepgram-rx/node`.
  */
-import WebSocket, { type ClientOptions } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { isTimerDelay, MAX_TIMER_MS } from '../protocol/timerLimit';
 import { describeOptionValue } from '../protocol/validationErrors';
 import { DEFAULT_MAX_ERROR_BODY, NodeWebSocketAdapter } from './nodeWebSocketAdapter';

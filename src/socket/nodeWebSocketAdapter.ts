@@ -10,7 +10,7 @@
  * array only from the second listener of a type on).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type WebSocket from 'ws';
+import type { WebSocket } from 'ws';
 import type {
   SendTarget,
   UpgradeResponse,

@@ -179,3 +179,13 @@ test('type declarations resolve for node10, node16 (ESM and CJS) and bundlers', 
     expect(section).toMatch(/node10: 🟢/);
   }
 }, 120_000);
+
+test('the Node entry, whose import registers ws as the default transport, is declared to have side effects', () => {
+  // With "sideEffects": false, a bundler for Node (Rollup, Vite SSR) drops that registration.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { sideEffects: unknown };
+  const entries = ['./dist/index.node.js', './dist/index.node.cjs'];
+  expect(pkg.sideEffects).toEqual(expect.arrayContaining(entries));
+  for (const entry of entries) {
+    expect(readFileSync(join(root, entry), 'utf8')).toMatch(/registerDefaultWebSocket\(/);
+  }
+});
