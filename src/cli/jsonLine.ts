@@ -20,5 +20,11 @@ function errorsAsObjects(_key: string, value: unknown): unknown {
  * ```
  */
 export function jsonLine(event: object, secrets: readonly string[]): string {
-  return scrubSecrets(JSON.stringify(event, errorsAsObjects), secrets);
+  // Strings are masked before they are escaped: a key with `"` or `\` in it is no longer the same
+  // text once in JSON. The whole line is masked again for anything the values did not cover.
+  const masked = (key: string, value: unknown): unknown => {
+    const plain = errorsAsObjects(key, value);
+    return typeof plain === 'string' ? scrubSecrets(plain, secrets) : plain;
+  };
+  return scrubSecrets(JSON.stringify(event, masked), secrets);
 }

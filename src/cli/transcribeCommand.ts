@@ -153,6 +153,8 @@ function stream(context: StreamContext): Promise<ExitCode> {
     onAudio: (chunk) => {
       sentBytes += chunk.byteLength;
       holding = false;
+      // The chunk went out (the gate let it through): the bar must not keep saying "pause".
+      showProgress();
     },
   });
 

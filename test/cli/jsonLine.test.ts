@@ -26,4 +26,12 @@ describe('jsonLine', () => {
     expect(line).not.toContain('key-123');
     expect(JSON.parse(line)).toEqual({ type: 'Unknown', raw: { echo: '***' } });
   });
+
+  test('a secret with characters JSON escapes (" and \\) is masked too, and the line stays JSON', () => {
+    const key = 'KEY"WITH\\QUOTE1234';
+    const error = new LiveError({ kind: 'http', message: `bad key ${key}` });
+    const line = jsonLine({ type: 'Reconnecting', attempt: 1, delayMs: 0, error, raw: { echo: key } }, [key]);
+    expect(line).not.toContain(JSON.stringify(key).slice(1, -1));
+    expect(JSON.parse(line)).toMatchObject({ raw: { echo: '***' }, error: { message: 'bad key ***' } });
+  });
 });
