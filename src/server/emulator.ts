@@ -81,10 +81,17 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** A copy of a query record, arrays (a repeated key) included: records given out are snapshots. */
+function cloneQuery<Q extends Readonly<Record<string, string | readonly string[]>>>(query: Q): Q {
+  return Object.fromEntries(
+    Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
+  ) as Q;
+}
+
 function snapshot(record: EmulatorSession): EmulatorSession {
   return {
     ...record,
-    query: { ...record.query },
+    query: cloneQuery(record.query),
     keepAliveTimes: [...record.keepAliveTimes],
     keepAliveGaps: [...record.keepAliveGaps],
     faultsFired: [...record.faultsFired],
@@ -235,7 +242,9 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
 
   const recordHandshake = (record: HandshakeRecord): void => {
     handshakeRecords.push(record);
-    if (events.listenerCount('handshake') > 0) events.emit('handshake', { ...record });
+    if (events.listenerCount('handshake') > 0) {
+      events.emit('handshake', { ...record, query: cloneQuery(record.query) });
+    }
   };
 
   const onHttpRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -378,6 +387,19 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
         reject(new Error(`emulator: closed, not waiting for ${what}`));
         return;
       }
+      const timeoutMs: unknown = options?.timeoutMs;
+      if (
+        timeoutMs !== undefined &&
+        !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)
+      ) {
+        // A longer (or NaN, negative) delay would make Node fire the timer after 1 ms.
+        reject(
+          new RangeError(
+            `emulator: timeoutMs must be a number from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`,
+          ),
+        );
+        return;
+      }
       let unsubscribe: () => void = () => undefined;
       const settle = (): void => {
         clearTimeout(timer);
@@ -419,9 +441,10 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
     url: `ws://${urlHost(host)}:${port}${LISTEN_PATH}`,
     port,
     sessions: () => records.map(snapshot),
-    handshakes: () => handshakeRecords.map((r) => ({ ...r })),
+    handshakes: () => handshakeRecords.map((r) => ({ ...r, query: cloneQuery(r.query) })),
     clearRecords: () => {
-      records = records.filter((r) => r.state === 'open');
+      // Sessions still closing are kept too: only closed ones are forgotten.
+      records = records.filter((r) => r.state !== 'closed');
       handshakeRecords = [];
     },
     events,
@@ -434,7 +457,17 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
       if (options?.requestId !== undefined) return closeOf(options.requestId, options);
       const latest = records[records.length - 1];
       if (latest !== undefined) return closeOf(latest.requestId, options);
-      return emulator.nextSession(options).then((session) => closeOf(session.requestId, options));
+      // One deadline for both waits: timeoutMs bounds the whole call.
+      const startedAt = Date.now();
+      const timeoutMs = options?.timeoutMs ?? DEFAULT_WAIT_MS;
+      return emulator
+        .nextSession(options)
+        .then((session) =>
+          closeOf(session.requestId, {
+            ...options,
+            timeoutMs: Math.max(0, timeoutMs - (Date.now() - startedAt)),
+          }),
+        );
     },
     setFaults: (faults) => {
       if (faults !== undefined && typeof faults !== 'function') normalizeFaultPlan(faults);

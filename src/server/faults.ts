@@ -144,15 +144,40 @@ function checkTrigger(fault: SessionFault): void {
 /**
  * Checks a fault plan and returns its faults as a list.
  *
- * @throws RangeError for a close code a server cannot send (e.g. 1005, 1006), a close reason longer
- *   than 123 bytes, or a negative/non-finite trigger.
+ * @throws RangeError for an unknown fault kind (a typo would otherwise do nothing in silence), a
+ *   close code a server cannot send (e.g. 1005, 1006), a close reason that is not a string of at
+ *   most 123 bytes, a malformed payload other than 'not-json', 'wrong-types' or `{ text }`, or a
+ *   negative/non-finite trigger.
  */
 export function normalizeFaultPlan(plan: FaultPlan | undefined): readonly SessionFault[] {
   if (plan === undefined) return [];
   const faults: readonly SessionFault[] = Array.isArray(plan) ? plan : [plan as SessionFault];
   for (const fault of faults) {
+    const kind: unknown = (fault as { kind?: unknown } | null)?.kind;
+    if (kind !== 'close' && kind !== 'drop' && kind !== 'stall' && kind !== 'malformed') {
+      throw new RangeError(
+        `emulator fault: kind must be 'close', 'drop', 'stall' or 'malformed', got ${JSON.stringify(kind) ?? String(kind)}`,
+      );
+    }
     checkTrigger(fault);
+    if (fault.kind === 'malformed') {
+      const payload: unknown = fault.payload;
+      const text = (payload as { text?: unknown } | null)?.text;
+      if (
+        payload !== undefined &&
+        payload !== 'not-json' &&
+        payload !== 'wrong-types' &&
+        typeof text !== 'string'
+      ) {
+        throw new RangeError(
+          `emulator fault 'malformed': payload must be 'not-json', 'wrong-types' or { text }`,
+        );
+      }
+    }
     if (fault.kind === 'close') {
+      if (fault.reason !== undefined && typeof fault.reason !== 'string') {
+        throw new RangeError(`emulator fault 'close': reason must be a string`);
+      }
       if (!isSendableCloseCode(fault.code)) {
         throw new RangeError(
           `emulator fault 'close': code ${fault.code} cannot be sent in a close frame (use kind 'drop' for 1006)`,
@@ -177,5 +202,15 @@ export function checkRefusal(refusal: HandshakeRefusal): void {
   }
   if (refusal.count !== undefined && !(Number.isInteger(refusal.count) && refusal.count >= 0)) {
     throw new RangeError(`emulator handshake refusal: count must be an integer >= 0, got ${refusal.count}`);
+  }
+  const retryAfter: unknown = refusal.retryAfter;
+  const validRetryAfter =
+    retryAfter === undefined ||
+    (typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter >= 0) ||
+    (typeof retryAfter === 'string' && retryAfter.trim() !== '');
+  if (!validRetryAfter) {
+    throw new RangeError(
+      `emulator handshake refusal: retryAfter must be whole seconds >= 0 or an HTTP date, got ${String(retryAfter)}`,
+    );
   }
 }
