@@ -84,7 +84,10 @@ function urlHost(host: string): string {
 /** A copy of a query record, arrays (a repeated key) included: records given out are snapshots. */
 function cloneQuery<Q extends Readonly<Record<string, string | readonly string[]>>>(query: Q): Q {
   return Object.fromEntries(
-    Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
+    Object.entries(query).map(([key, value]: [string, string | readonly string[]]) => [
+      key,
+      typeof value === 'string' ? value : [...value],
+    ]),
   ) as Q;
 }
 
@@ -395,7 +398,7 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
         // A longer (or NaN, negative) delay would make Node fire the timer after 1 ms.
         reject(
           new RangeError(
-            `emulator: timeoutMs must be a number from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`,
+            `emulator: timeoutMs must be a number from 0 to ${MAX_TIMER_MS}, got ${typeof timeoutMs === 'number' ? timeoutMs : typeof timeoutMs}`,
           ),
         );
         return;
@@ -460,14 +463,12 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
       // One deadline for both waits: timeoutMs bounds the whole call.
       const startedAt = Date.now();
       const timeoutMs = options?.timeoutMs ?? DEFAULT_WAIT_MS;
-      return emulator
-        .nextSession(options)
-        .then((session) =>
-          closeOf(session.requestId, {
-            ...options,
-            timeoutMs: Math.max(0, timeoutMs - (Date.now() - startedAt)),
-          }),
-        );
+      return emulator.nextSession(options).then((session) =>
+        closeOf(session.requestId, {
+          ...options,
+          timeoutMs: Math.max(0, timeoutMs - (Date.now() - startedAt)),
+        }),
+      );
     },
     setFaults: (faults) => {
       if (faults !== undefined && typeof faults !== 'function') normalizeFaultPlan(faults);

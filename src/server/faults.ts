@@ -210,7 +210,7 @@ export function checkRefusal(refusal: HandshakeRefusal): void {
     (typeof retryAfter === 'string' && retryAfter.trim() !== '');
   if (!validRetryAfter) {
     throw new RangeError(
-      `emulator handshake refusal: retryAfter must be whole seconds >= 0 or an HTTP date, got ${String(retryAfter)}`,
+      `emulator handshake refusal: retryAfter must be whole seconds >= 0 or an HTTP date, got ${typeof retryAfter === 'number' ? retryAfter : typeof retryAfter}`,
     );
   }
 }
