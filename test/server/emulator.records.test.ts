@@ -28,7 +28,6 @@ function open(url: string): Promise<WebSocket> {
     ws.once('unexpected-response', () => reject(new Error('refused')));
   });
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A raw TCP client that upgrades and then never answers anything (keeps the server 'closing'). */
 function rawUpgrade(port: number, query = ''): Promise<Socket> {
@@ -61,7 +60,6 @@ test('setFaults refuses an unknown fault kind and a malformed payload it cannot 
 test('clearRecords keeps a session that is still closing (only closed ones are forgotten)', async () => {
   emulator = await startEmulator({ faults: { kind: 'close', code: 4000, reason: 'x' } });
   await rawUpgrade(emulator.port);
-  await sleep(100);
   const before = emulator.sessions();
   expect(before).toHaveLength(1);
   expect(before[0]!.state).toBe('closing');
@@ -72,7 +70,6 @@ test('clearRecords keeps a session that is still closing (only closed ones are f
 test('handshakes() gives snapshots: changing one does not change the records', async () => {
   emulator = await startEmulator();
   await open(`${emulator.url}?model=nova-2`);
-  await sleep(50);
   const h = emulator.handshakes().find((r) => r.status === 101)!;
   (h.query as Record<string, unknown>).model = 'hacked';
   expect(emulator.handshakes().find((r) => r.status === 101)!.query.model).toBe('nova-2');
@@ -82,7 +79,6 @@ test('handshakes() gives snapshots: changing one does not change the records', a
 test('sessions() gives snapshots down to the arrays of repeated query keys', async () => {
   emulator = await startEmulator();
   await open(`${emulator.url}?keyterm=a&keyterm=b&model=nova-3`);
-  await sleep(50);
   const s = emulator.sessions()[0]!;
   (s.query.keyterm as string[]).push('injected');
   expect(emulator.sessions()[0]!.query.keyterm).toEqual(['a', 'b']);
