@@ -18,7 +18,8 @@ interface ChunkRecord {
 /**
  * The detector written the obvious way, over the whole stream at once: decode every sample, cut
  * the samples into frames of `frameSamples` sample frames, sum the squares of each channel in
- * stream order, and compare the loudest channel with the threshold.
+ * stream order, and compare the loudest channel with the threshold (capped at the loudest level the
+ * encoding can carry).
  */
 function referenceFrames(bytes: Uint8Array, settings: SilenceDetectorSettings): FrameRecord[] {
   const { encoding, sampleRate, channels, thresholdDbfs, frameMs } = settings;
@@ -33,7 +34,12 @@ function referenceFrames(bytes: Uint8Array, settings: SilenceDetectorSettings): 
   const frameSamples = Math.max(1, Math.round((sampleRate * frameMs) / 1000));
   const frameBytes = frameSamples * channels * (encoding === 'linear16' ? 2 : 1);
   const fullScale = 32768 * 32768;
-  const threshold = fullScale * Math.pow(10, thresholdDbfs / 10) * frameSamples;
+  // A threshold above the loudest frame the encoding can carry is that frame (0 dBFS is reachable).
+  const loudest =
+    encoding === 'linear16'
+      ? 32767
+      : Math.max(...Array.from(encoding === 'mulaw' ? MULAW_TO_LINEAR : ALAW_TO_LINEAR, Math.abs));
+  const threshold = Math.min(fullScale * Math.pow(10, thresholdDbfs / 10), loudest * loudest) * frameSamples;
   const frames: FrameRecord[] = [];
   const perFrame = frameSamples * channels;
   for (let f = 0; (f + 1) * perFrame <= samples.length; f++) {
