@@ -3,6 +3,7 @@
  * runs the inactivity timer and the session's faults, and keeps the session record up to date.
  */
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { WebSocket } from 'ws';
 import { CloseCode, DATA0000_REASON, NET0000_REASON, NET0001_REASON } from './closeReasons';
@@ -20,6 +21,8 @@ import type { ListenParams } from './query';
 /** What a connection needs; the record is owned and mutated by the connection. */
 export interface ConnectionSetup {
   readonly ws: WebSocket;
+  /** The upgraded socket under `ws` (a stall keeps it from being read again). */
+  readonly socket: Duplex;
   readonly record: EmulatorSession;
   readonly params: ListenParams;
   readonly engine: TranscriptionEngine;
@@ -292,6 +295,24 @@ export class EmulatorConnection {
     this.setup.onClosed();
   }
 
+  /**
+   * A dead server answers nothing and notices nothing. `ws.pause()` stops reading the socket, but
+   * `ws` still parses the rest of what it has already read: a close frame in it would be answered
+   * and the socket read again, a ping answered with a pong. And a paused socket with nothing left
+   * to read still reports the client's FIN, which `ws` and Node answer by closing. So for the rest
+   * of this connection's life its close and pong do nothing, the socket stays paused and the end
+   * of its input goes unheard; `terminate()` (the emulator's shutdown) still ends it.
+   */
+  private goSilent(): void {
+    const { ws, socket } = this.setup;
+    ws.pause();
+    const answerNothing = (): void => undefined;
+    Object.defineProperty(ws, 'close', { value: answerNothing, configurable: true });
+    Object.defineProperty(ws, 'pong', { value: answerNothing, configurable: true });
+    Object.defineProperty(socket, 'resume', { value: () => socket, configurable: true });
+    socket.removeAllListeners('end');
+  }
+
   private schedule(fault: SessionFault): void {
     if (fault.afterAudioBytes === undefined && fault.atMs === undefined) {
       this.fire(fault);
@@ -332,7 +353,7 @@ export class EmulatorConnection {
       case 'stall':
         this.state = 'stalled';
         this.clearTimers();
-        this.setup.ws.pause();
+        this.goSilent();
         return;
       case 'malformed':
         this.sendText(malformedText(fault.payload, this.record.requestId));

@@ -347,6 +347,7 @@ export async function startEmulator(config: EmulatorConfig = {}): Promise<Emulat
       records.push(record);
       const connection = new EmulatorConnection({
         ws,
+        socket,
         record,
         params,
         engine,

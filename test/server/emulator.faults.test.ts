@@ -1,6 +1,7 @@
 /**
  * Fault injection: closes, drops, stalls, malformed frames and refused handshakes.
  */
+import { connect as tcpConnect, type Socket } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeServerMessage } from '../../src/protocol/decode';
 import { NET0000_REASON, startEmulator, type Emulator, type EmulatorConfig } from '../../src/server';
@@ -31,6 +32,47 @@ async function syncEcho(client: TestClient, id: number, timeoutMs = 2000): Promi
     timeoutMs,
     `Sync ${id}`,
   );
+}
+
+/** One masked client frame (RFC 6455) with an all-zero masking key, for payloads up to 65535 bytes. */
+function clientFrame(opcode: number, payload: Uint8Array): Buffer {
+  const length =
+    payload.length < 126 ? [payload.length | 0x80] : [126 | 0x80, payload.length >> 8, payload.length & 0xff];
+  return Buffer.concat([Buffer.from([0x80 | opcode, ...length, 0, 0, 0, 0]), payload]);
+}
+
+/**
+ * A WebSocket client written by hand on a TCP socket, so that several frames can go out in one
+ * write: resolves once the 101 is in, with every byte the server sends after it collected.
+ */
+function rawClient(url: string): Promise<{ socket: Socket; received: Buffer[]; ended: () => boolean }> {
+  const { hostname, port, pathname, search } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(Number(port), hostname);
+    const received: Buffer[] = [];
+    let ended = false;
+    let head = Buffer.alloc(0);
+    socket.on('error', () => undefined);
+    socket.on('close', () => (ended = true));
+    socket.write(
+      `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
+        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      if (!head.subarray(0, end).toString('latin1').startsWith('HTTP/1.1 101')) {
+        reject(new Error(`handshake refused: ${head.subarray(0, end).toString('latin1')}`));
+        return;
+      }
+      if (head.length > end + 4) received.push(head.subarray(end + 4));
+      socket.on('data', (data: Buffer) => received.push(data));
+      resolve({ socket, received, ended: () => ended });
+    };
+    socket.on('data', onData);
+  });
 }
 
 afterEach(async () => {
@@ -116,6 +158,26 @@ describe('session faults', () => {
     await sleep(IDLE_MS);
     expect(client.closedAt).toBeUndefined();
     expect(emulator.sessions()[0]!.state).toBe('open');
+  });
+
+  test('a stalled connection answers nothing read in the same chunk as the audio that stalled it', async () => {
+    const emulator = await start({ faults: { kind: 'stall', afterAudioBytes: 3200 } });
+    const { socket, received, ended } = await rawClient(`${emulator.url}?${PCM}`);
+    const sync = new TextEncoder().encode('{"type":"Sync","id":1}');
+    socket.write(
+      Buffer.concat([
+        clientFrame(0x2, linear16Silence(0.1)),
+        clientFrame(0x1, sync),
+        clientFrame(0x9, new Uint8Array(0)),
+        clientFrame(0x8, Uint8Array.of(0x03, 0xe8)),
+      ]),
+    );
+    socket.end();
+    await sleep(IDLE_MS * 2);
+    expect(Buffer.concat(received)).toEqual(Buffer.alloc(0));
+    expect(ended()).toBe(false);
+    expect(emulator.sessions()[0]).toMatchObject({ state: 'open', audioBytes: 3200, syncs: 0 });
+    socket.destroy();
   });
 
   test('a malformed non-JSON frame is sent after N bytes and the session goes on', async () => {
