@@ -3,12 +3,14 @@
  * interim line, via cli-progress), plain lines (pipes and files: no progress, no interim), and
  * `--json` (one event per line on stdout, nothing else there). The text itself comes from the pure
  * formatters in format.ts, eventLines.ts and summary.ts. Every flavour masks the secrets it is given
- * (the API key) in everything it prints, whatever the server put in its messages.
+ * (the API key) in everything it prints, whatever the server put in its messages, and the human
+ * flavours show control characters as `\xHH` rather than send them to the terminal.
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import { scrubSecrets } from '../socket/redact';
 import { formatProgress, type ProgressInfo } from './format';
 import { jsonLine } from './jsonLine';
+import { printable } from './printable';
 import type { LiveEvent } from '../session/transcribe';
 
 /** What the transcribe command shows. */
@@ -36,7 +38,7 @@ export interface TextOut {
 
 /** Plain lines: for pipes, files and non-TTY terminals. No progress, no interim. `secrets` are masked. */
 export function plainDisplay(stdout: TextOut, secrets: readonly string[]): Display {
-  const print = (text: string): void => void stdout.write(`${scrubSecrets(text, secrets)}\n`);
+  const print = (text: string): void => void stdout.write(`${printable(scrubSecrets(text, secrets))}\n`);
   return {
     notice: (lines) => lines.forEach(print),
     line: print,
@@ -71,7 +73,7 @@ export function terminalDisplay(
   showInterim: boolean,
   secrets: readonly string[],
 ): Display {
-  const scrub = (text: string): string => scrubSecrets(text, secrets);
+  const scrub = (text: string): string => printable(scrubSecrets(text, secrets));
   const bars = new MultiBar({
     stream,
     fps: 10,

@@ -7,6 +7,7 @@ import { LiveOptionsError } from '../protocol/liveOptions';
 import { LiveError } from '../socket/liveError';
 import { redactText, scrubSecrets } from '../socket/redact';
 import { EXIT, type ExitCode } from './exitCodes';
+import { printable } from './printable';
 
 /** A bad command line or a bad input file found by the CLI itself (exit code 2). */
 export class CliUsageError extends Error {
@@ -35,11 +36,13 @@ export interface Failure {
 
 const MAX_LINE = 600;
 
-/** Collapses a message to one line, masks secrets, and bounds its length. */
+/** Collapses a message to one line, masks secrets, shows control characters as `\xHH`, and bounds its length. */
 export function oneLine(text: string, secrets: readonly string[]): string {
-  const flat = redactText(scrubSecrets(text, secrets))
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .trim();
+  const flat = printable(
+    redactText(scrubSecrets(text, secrets))
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .trim(),
+  );
   return flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE - 1)}…` : flat;
 }
 

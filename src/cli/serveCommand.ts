@@ -9,6 +9,7 @@ import type { Recognizer } from '../server/engine/types';
 import type { ServeArgs } from './args';
 import { EXIT, type ExitCode } from './exitCodes';
 import { CliUsageError, describeFailure } from './failure';
+import { printable } from './printable';
 import { formatServeBanner, formatSessionLine } from './serveFormat';
 import type { CliIO } from './transcribeCommand';
 
@@ -42,7 +43,8 @@ export async function runServe(args: ServeArgs, io: CliIO): Promise<ExitCode> {
   } catch (error) {
     return fail(error);
   }
-  const print = (text: string): void => void io.stdout.write(`${text}\n`);
+  // A session line quotes the client's close reason: its control characters are shown, not obeyed.
+  const print = (text: string): void => void io.stdout.write(`${printable(text)}\n`);
   formatServeBanner({
     url: emulator.url,
     script: args.script,

@@ -184,6 +184,28 @@ describe('deepgram-rx transcribe failures: one line on stderr and a distinct exi
     expect(run.stdout + run.stderr).not.toContain(key);
   });
 
+  test("control characters in a server's messages are printed as text, not sent to the terminal", async () => {
+    const emulator = await startEmulator({
+      faults: {
+        kind: 'malformed',
+        payload: {
+          text: JSON.stringify({
+            type: 'Error',
+            variant: 'X',
+            description: 'bad\u001b[2J\u001b]0;pwned\u0007',
+          }),
+        },
+      },
+    });
+    emulators.push(emulator);
+    const file = join(work, 'tone-half-s-control.wav');
+    writeWav(file, [{ tone: 0.5 }]);
+    const run = await runCli(['transcribe', file, '--fast', '--url', emulator.url]);
+    expect(run.stdout).toContain('  ! server error (X): bad\\x1b[2J\\x1b]0;pwned\\x07');
+    expect(run.stdout + run.stderr).not.toContain('\u001b');
+    expect(run.stdout + run.stderr).not.toContain('\u0007');
+  });
+
   test('a file that is not a WAV is exit 2 with one line naming it', async () => {
     const file = join(work, 'notes.txt');
     writeFileSync(file, 'just some text, long enough to have a header-sized prefix\n');
@@ -347,13 +369,19 @@ describe('deepgram-rx serve', () => {
     expect(result.stderr).toBe('');
   });
 
-  test('a session still open at SIGINT gets its line too', async () => {
+  /** `deepgram-rx serve` on a free port, and a `ws` client connected to it. */
+  async function serveWithClient(): Promise<{ serve: ReturnType<typeof startCli>; client: WebSocket }> {
     const serve = startCli(['serve', '--port', '0']);
     const banner = await serve.waitForLine(/listening on ws:\/\//);
     const url = /(ws:\/\/\S+)/.exec(banner)![1]!;
     const client = new WebSocket(`${url}?encoding=linear16&sample_rate=16000`);
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    return { serve, client };
+  }
+
+  test('a session still open at SIGINT gets its line too', async () => {
+    const { serve, client } = await serveWithClient();
     try {
-      await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
       client.send(new Uint8Array(32000));
       // The emulator answers a Sync sent after the audio once it has read the audio.
       client.send(JSON.stringify({ type: 'Sync', id: 1 }));
@@ -368,6 +396,22 @@ describe('deepgram-rx serve', () => {
       expect(result.stdout).toMatch(
         /^Stopping the emulator\.\nsession \S+: 1\.0 s audio, 0 KeepAlives, closed/m,
       );
+    } finally {
+      client.terminate();
+    }
+  });
+
+  test("a client's close reason is printed with its control characters as text", async () => {
+    const { serve, client } = await serveWithClient();
+    try {
+      client.close(4000, 'bye\u001b[2J\n');
+      await serve.waitForLine(/^session \S+: /);
+      serve.kill('SIGTERM');
+      const result = await serve.done;
+      expect(result.stdout).toMatch(
+        /^session \S+: 0\.0 s audio, 0 KeepAlives, closed 4000 by the client \(bye\\x1b\[2J\\x0a\)$/m,
+      );
+      expect(result.stdout).not.toContain('\u001b');
     } finally {
       client.terminate();
     }

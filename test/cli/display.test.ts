@@ -29,6 +29,13 @@ describe('plainDisplay', () => {
     display.summary(['summary key-secret-1']);
     expect(out.text()).toBe('notice ***\n  ! server error (X): rejected Token ***\nsummary ***\n');
   });
+
+  test('shows the control characters of a server message as text instead of sending them to the terminal', () => {
+    const out = sink();
+    const display = plainDisplay(out, []);
+    display.line('[   1.0 s] Hello\u001b[2J\nworld');
+    expect(out.text()).toBe('[   1.0 s] Hello\\x1b[2J\\x0aworld\n');
+  });
 });
 
 describe('jsonDisplay', () => {
@@ -55,14 +62,14 @@ describe('jsonDisplay', () => {
 
 describe('terminalDisplay', () => {
   /** A fake terminal: a writable TTY stream that records what is written, escape codes removed. */
-  function fakeTerminal(): { stream: NodeJS.WriteStream; text: () => string } {
+  function fakeTerminal(): { stream: NodeJS.WriteStream; text: () => string; raw: () => string } {
     const stream = new PassThrough() as unknown as NodeJS.WriteStream & { isTTY: boolean; columns: number };
     stream.isTTY = true;
     stream.columns = 80;
     let out = '';
     (stream as unknown as PassThrough).on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     // eslint-disable-next-line no-control-regex
-    return { stream, text: () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') };
+    return { stream, text: () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''), raw: () => out };
   }
 
   test('lines logged while the bar runs are all printed, and the summary comes after the cleared bar', async () => {
@@ -99,6 +106,20 @@ describe('terminalDisplay', () => {
     expect(text).toContain('under the bar ***');
     expect(text).toContain('interim ***');
     expect(text).not.toContain('key-secret-1');
+  });
+
+  test('shows the control characters of lines and the interim line as text', async () => {
+    const terminal = fakeTerminal();
+    const display = terminalDisplay(terminal.stream, true, []);
+    display.progress({ position: 1, total: 10, sent: 1, keepAlives: 0, holding: false });
+    display.line('line \u001b]0;title\u0007');
+    display.interim('… interim \u001b]2;other\u0007');
+    await new Promise((resolve) => setImmediate(resolve));
+    display.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(terminal.raw()).toContain('line \\x1b]0;title\\x07');
+    expect(terminal.raw()).toContain('interim \\x1b]2;other\\x07');
+    expect(terminal.raw()).not.toContain('\u0007');
   });
 
   test('stop leaves no timer running', () => {

@@ -122,4 +122,8 @@ describe('oneLine', () => {
   test('bounds very long messages', () => {
     expect(oneLine('x'.repeat(2000), []).length).toBeLessThanOrEqual(600);
   });
+
+  test('shows control characters as text, after folding line breaks', () => {
+    expect(oneLine('closed:\n bad\u001b[31m reason\u0000', [])).toBe('closed: bad\\x1b[31m reason\\x00');
+  });
 });
