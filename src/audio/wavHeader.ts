@@ -26,6 +26,7 @@ type WaveFileClass = new () => WaveFileInstance;
 
 /** The `fmt ` fields that `wavefile` reads (its typings declare `fmt` as `object`). */
 interface FmtChunk {
+  chunkSize: number;
   audioFormat: number;
   numChannels: number;
   sampleRate: number;
@@ -161,6 +162,14 @@ export function parseWav(bytes: Uint8Array, path: string): ParsedWav {
   }
 
   const fmt = wav.fmt as FmtChunk;
+  if (fmt.chunkSize < 16) {
+    // The 14-byte WAVEFORMAT of old writers has no bits per sample: what follows is another chunk.
+    throw new WavFileError(
+      'not-wav',
+      path,
+      `${path}: broken WAV header ("fmt " chunk of ${fmt.chunkSize} bytes, at least 16 needed for the bits per sample)`,
+    );
+  }
   const fields = [fmt.audioFormat, fmt.numChannels, fmt.sampleRate, fmt.blockAlign, fmt.bitsPerSample];
   if (!fields.every(Number.isFinite)) {
     throw new WavFileError('not-wav', path, `${path}: not a readable WAV file (truncated "fmt " chunk)`);

@@ -57,6 +57,31 @@ describe('readWav errors', () => {
     expect(error.message).toContain(path);
   });
 
+  it('throws a not-wav WavFileError for a 14-byte "fmt " chunk, which has no bits per sample', () => {
+    const fmt = Buffer.alloc(14);
+    fmt.writeUInt16LE(1, 0); // PCM
+    fmt.writeUInt16LE(1, 2); // mono
+    fmt.writeUInt32LE(16000, 4);
+    fmt.writeUInt32LE(32000, 8);
+    fmt.writeUInt16LE(2, 12); // block align
+    const body = Buffer.concat([
+      Buffer.from('WAVEfmt ', 'latin1'),
+      Buffer.from([14, 0, 0, 0]),
+      fmt,
+      Buffer.from('data', 'latin1'),
+      Buffer.from([4, 0, 0, 0, 1, 2, 3, 4]),
+    ]);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(body.length, 0);
+    const path = join(dir, 'fmt14.wav');
+    writeFileSync(path, Buffer.concat([Buffer.from('RIFF', 'latin1'), size, body]));
+    const error = wavFileError(path);
+    expect(error.kind).toBe('not-wav');
+    expect(error.message).toBe(
+      `${path}: broken WAV header ("fmt " chunk of 14 bytes, at least 16 needed for the bits per sample)`,
+    );
+  });
+
   it('throws an unsupported-format WavFileError naming the file and "PCM 24-bit"', () => {
     const path = writeWav(dir, 'pcm24.wav', {
       audioFormat: 1,
