@@ -10,11 +10,11 @@ import {
   type SchedulerLike,
   type Subscriber,
   type Subscription,
+  type TeardownLogic,
 } from 'rxjs';
 import { CLOSE_STREAM, finalizeFrame, KEEP_ALIVE, type Frame } from '../protocol/frames';
 import type { DecodeFailure } from '../protocol/decode';
 import type { ServerMessage } from '../protocol/messages';
-import { subscribeLinked } from '../protocol/subscribeLinked';
 import { gateSilence, type GatedSpan } from '../operators/gateSilence';
 import { KeepAliveClock, type KeepAliveTarget } from '../operators/keepAliveClock';
 import { LiveConnection, type LiveConnectionHandler } from '../socket/liveConnection';
@@ -92,6 +92,22 @@ export function runSession(
 }
 
 /**
+ * The session's yes/no state, one bit each in `Session.flags`: thousands of sessions can share a
+ * process, and a field per flag costs 8 bytes each.
+ */
+const METER_PAUSED = 1;
+const AUDIO_COMPLETED = 2;
+const CLOSE_STREAM_SENT = 4;
+const AUDIO_WRITTEN = 8;
+const NET0001_RETRIED = 16;
+const CONNECTION_OPEN = 32;
+const CONNECTION_HEARD = 64;
+const CONNECTION_AGED = 128;
+const KEEP_ALIVE_WAITING = 256;
+const FINAL_USAGE_SENT = 512;
+const AUDIO_CLOSED = 1024;
+
+/**
  * One session's state and behaviour. A class rather than closures over shared variables: a
  * session lives as long as its audio and there can be thousands in one process, and methods on
  * the prototype cost nothing per session where ~35 closures and their contexts cost ~3 KB.
@@ -108,14 +124,11 @@ export function runSession(
  * and their code, each a cache miss when sessions take turns.
  */
 class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveConnectionHandler {
-  private readonly scheduler: SchedulerLike;
   private readonly bytesPerSecond: number | undefined;
-  private readonly startedAt: number;
   private readonly meter: UsageMeter;
   private readonly timeline = createTimeline();
   /** Only with a silence gate. */
   private gated: GatedOffsets | undefined;
-  private readonly reconnect: ReconnectSettings | undefined;
   /** Raw audio maps bytes to time: it can be replayed and resumed on a new connection. */
   private readonly ring: ReplayRing | undefined;
   private readonly outbox: Outbox;
@@ -123,8 +136,6 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private readonly highWaterBytes: number;
   /** While the outbox is direct: the open connection's send target (see {@link next}). */
   private sendTarget: SendTarget | undefined;
-  /** The meter was told that a KeepAlive fell due in the running pause: the next chunk ends it. */
-  private meterPaused = false;
   /** Bytes of audio written and not told to the meter yet. */
   private unmeteredBytes = 0;
   /** The last audio frame written on the current connection (bytes): the meter's tolerance. */
@@ -137,8 +148,6 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private spanBytes = 0;
   /** The KeepAlive deadline of the audio; undefined with `keepAlive: false`. */
   private readonly keepAlive: KeepAliveClock | undefined;
-  private audioCompleted = false;
-  private closeStreamSent = false;
   private closeTimer: Subscription | undefined;
   /**
    * From the audio's completion until `CloseStream` goes out: `closeTimeoutMs` without a frame
@@ -154,12 +163,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
   private requestId: string | undefined;
   /** Bytes of (post-gate) audio that entered the session: the next chunk's place. */
   private arrivedBytes = 0;
-  private audioWritten = false;
   private connections = 0;
   private retries = 0;
-  private net0001Retried = false;
   private current: LiveConnection | undefined;
-  private connectionOpen = false;
   private healthTimer: Subscription | undefined;
   private silenceTimer: Subscription | undefined;
   /**
@@ -168,10 +174,6 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
    */
   private connectionSentBytes = 0;
   private serverHeardTo = 0;
-  /** The server has sent a frame on the current connection. */
-  private connectionHeard = false;
-  /** The current connection has been open `healthyAfterMs` (see {@link markHealthy}). */
-  private connectionAged = false;
   private retryTimer: Subscription | undefined;
   /** The current attempt's `openTimeoutMs`, from its start until it opens or is lost. */
   private openTimer: Subscription | undefined;
@@ -183,20 +185,118 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
    */
   private sentFinalizes: { frame: string; at: number }[] | undefined;
   private pendingGap: { from: number; to: number; reason: string } | undefined;
+
+  /** What the audio's producer asked to run when the audio ends (see {@link add}). */
+  private audioTeardowns: AudioTeardown | AudioTeardown[] | undefined;
+  /** The yes/no state below, packed (see {@link METER_PAUSED} and the flags after it). */
+  private flags = 0;
+
+  private setFlag(flag: number, on: boolean): void {
+    this.flags = on ? this.flags | flag : this.flags & ~flag;
+  }
+
+  /** The meter was told that a KeepAlive fell due in the running pause: the next chunk ends it. */
+  private get meterPaused(): boolean {
+    return (this.flags & METER_PAUSED) !== 0;
+  }
+  private set meterPaused(on: boolean) {
+    this.setFlag(METER_PAUSED, on);
+  }
+
+  /** The audio completed. */
+  private get audioCompleted(): boolean {
+    return (this.flags & AUDIO_COMPLETED) !== 0;
+  }
+  private set audioCompleted(on: boolean) {
+    this.setFlag(AUDIO_COMPLETED, on);
+  }
+
+  /** `CloseStream` was written on the current connection. */
+  private get closeStreamSent(): boolean {
+    return (this.flags & CLOSE_STREAM_SENT) !== 0;
+  }
+  private set closeStreamSent(on: boolean) {
+    this.setFlag(CLOSE_STREAM_SENT, on);
+  }
+
+  /** Audio was written on some connection. */
+  private get audioWritten(): boolean {
+    return (this.flags & AUDIO_WRITTEN) !== 0;
+  }
+  private set audioWritten(on: boolean) {
+    this.setFlag(AUDIO_WRITTEN, on);
+  }
+
+  /** A NET-0001 close was retried and no audio went out since. */
+  private get net0001Retried(): boolean {
+    return (this.flags & NET0001_RETRIED) !== 0;
+  }
+  private set net0001Retried(on: boolean) {
+    this.setFlag(NET0001_RETRIED, on);
+  }
+
+  /** The current connection is open. */
+  private get connectionOpen(): boolean {
+    return (this.flags & CONNECTION_OPEN) !== 0;
+  }
+  private set connectionOpen(on: boolean) {
+    this.setFlag(CONNECTION_OPEN, on);
+  }
+
+  /** The server has sent a frame on the current connection. */
+  private get connectionHeard(): boolean {
+    return (this.flags & CONNECTION_HEARD) !== 0;
+  }
+  private set connectionHeard(on: boolean) {
+    this.setFlag(CONNECTION_HEARD, on);
+  }
+
+  /** The current connection has been open `healthyAfterMs` (see {@link markHealthy}). */
+  private get connectionAged(): boolean {
+    return (this.flags & CONNECTION_AGED) !== 0;
+  }
+  private set connectionAged(on: boolean) {
+    this.setFlag(CONNECTION_AGED, on);
+  }
+
   /** A KeepAlive was pushed and is not written yet (it waits in the outbox). */
-  private keepAliveWaiting = false;
+  private get keepAliveWaiting(): boolean {
+    return (this.flags & KEEP_ALIVE_WAITING) !== 0;
+  }
+  private set keepAliveWaiting(on: boolean) {
+    this.setFlag(KEEP_ALIVE_WAITING, on);
+  }
+
   /** The final `Usage` is being (or was) emitted: no running snapshot may follow it. */
-  private finalUsageSent = false;
+  private get finalUsageSent(): boolean {
+    return (this.flags & FINAL_USAGE_SENT) !== 0;
+  }
+  private set finalUsageSent(on: boolean) {
+    this.setFlag(FINAL_USAGE_SENT, on);
+  }
+
+  /** The audio ended (completed or failed) or the session was torn down: nothing more is taken from it. */
+  private get audioClosed(): boolean {
+    return (this.flags & AUDIO_CLOSED) !== 0;
+  }
+  private set audioClosed(on: boolean) {
+    this.setFlag(AUDIO_CLOSED, on);
+  }
+
+  private get scheduler(): SchedulerLike {
+    return this.settings.scheduler;
+  }
+
+  private get reconnect(): ReconnectSettings | undefined {
+    return this.settings.reconnect;
+  }
 
   constructor(
     private readonly settings: SessionSettings,
     private readonly subscriber: Subscriber<LiveEvent>,
   ) {
-    this.scheduler = settings.scheduler;
     this.bytesPerSecond = settings.bytesPerSecond;
-    this.startedAt = this.scheduler.now();
-    this.meter = new UsageMeter(this.startedAt, this.bytesPerSecond);
-    this.reconnect = settings.reconnect;
+    this.meter = new UsageMeter(settings.scheduler.now(), this.bytesPerSecond);
     const resumable = this.bytesPerSecond !== undefined;
     this.ring =
       this.reconnect === undefined || !resumable ? undefined : new ReplayRing(this.reconnect.replayMs / 1000);
@@ -234,9 +334,11 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
               },
             }),
           );
-    // The session is the audio's observer (next, error, complete). Linked to the subscriber before
-    // the first chunk: a session that ends during a synchronous source's emission stops it.
-    subscribeLinked(source$, subscriber, this);
+    // The session is the audio's subscriber itself (see {@link add}), added to the caller's
+    // subscriber above: a session that ends during a synchronous source's emission stops it. A
+    // version of rxjs that wrapped it anyway returns its own subscriber, which the session then holds.
+    const audioSubscription: unknown = source$.subscribe(this);
+    if (audioSubscription !== this) this.add(audioSubscription as Subscription);
     if (subscriber.closed) return;
     // The audio ended synchronously: arm nothing.
     if (!this.audioCompleted) this.keepAlive?.start();
@@ -294,8 +396,9 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.outbox.push(KEEP_ALIVE, pauseStartedAt);
   }
 
-  /** Audio observer: a chunk (after the gate, if any). */
+  /** Audio subscriber: a chunk (after the gate, if any). */
   next(frame: unknown): void {
+    if (this.audioClosed) return;
     if (!(frame instanceof Uint8Array)) {
       this.fail(new TypeError(`transcribe: audio chunks must be Uint8Array, got ${describeChunk(frame)}`));
       return;
@@ -338,13 +441,17 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.sendTarget = direct ? this.current?.sendTarget : undefined;
   }
 
-  /** Audio observer: the audio failed; the session ends with its error. */
+  /** Audio subscriber: the audio failed; the session ends with its error. */
   error(error: unknown): void {
+    if (this.audioClosed) return;
+    this.releaseAudio();
     this.fail(error);
   }
 
-  /** Audio observer: the audio completed: flush and close (CloseStream), then wait for the server's close. */
+  /** Audio subscriber: the audio completed: flush and close (CloseStream), then wait for the server's close. */
   complete(): void {
+    if (this.audioClosed) return;
+    this.releaseAudio();
     this.audioCompleted = true;
     this.keepAlive?.stop();
     this.meter.audioCompleted(this.scheduler.now());
@@ -369,8 +476,58 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     });
   }
 
+  /*
+   * The session is the audio's subscriber: rxjs takes an object with `next`, `error`, `complete`,
+   * `closed`, `add`, `remove` and `unsubscribe` as a Subscriber and hands it to the audio's producer
+   * (and to the operators before it) as it is. Wrapped as a plain observer, the audio would cost a
+   * SafeSubscriber and its observer (~100 bytes a session) and two more calls per chunk. What
+   * rxjs's Subscriber does for a producer is done here: nothing is taken once the audio ended or the
+   * session was torn down (`closed`), and the teardowns the producer added then run.
+   */
+
+  /** Audio subscriber: the audio ended, or the session was torn down. */
+  get closed(): boolean {
+    return this.audioClosed;
+  }
+
+  /**
+   * Audio subscriber: keeps the producer's teardown (an operator's subscriber, the source's own
+   * cleanup) until the audio ends or the session is torn down; runs it at once after that.
+   */
+  add(teardown: TeardownLogic): void {
+    if (teardown === undefined || (teardown as unknown) === this) return;
+    if (this.audioClosed) {
+      runTeardowns(teardown);
+      return;
+    }
+    const held = this.audioTeardowns;
+    if (held === undefined) this.audioTeardowns = teardown;
+    else if (Array.isArray(held)) held.push(teardown);
+    else this.audioTeardowns = [held, teardown];
+  }
+
+  /** Audio subscriber: forgets a teardown that ended on its own. */
+  remove(teardown: TeardownLogic): void {
+    const held = this.audioTeardowns;
+    if (held === teardown) this.audioTeardowns = undefined;
+    else if (Array.isArray(held) && teardown !== undefined) {
+      const index = held.indexOf(teardown);
+      if (index >= 0) held.splice(index, 1);
+    }
+  }
+
+  /** The audio ended or the session is torn down: take nothing more from it, run its teardowns. */
+  private releaseAudio(): void {
+    if (this.audioClosed) return;
+    this.audioClosed = true;
+    const held = this.audioTeardowns;
+    this.audioTeardowns = undefined;
+    if (held !== undefined) runTeardowns(held);
+  }
+
   /** The session's teardown (the subscriber calls it at any end: `subscriber.add(session)`). */
   unsubscribe(): void {
+    this.releaseAudio();
     this.outbox.dispose();
     this.keepAlive?.stop();
     this.current?.close();
@@ -538,7 +695,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (frame === KEEP_ALIVE) {
       this.keepAliveWaiting = false;
       this.meter.keepAliveSent(from);
-      this.subscriber.next({ type: 'KeepAlive', at: this.scheduler.now() - this.startedAt });
+      this.subscriber.next({ type: 'KeepAlive', at: this.scheduler.now() - this.meter.startedAt });
     } else if (frame === CLOSE_STREAM && !this.closeStreamSent) {
       this.closeStreamSent = true;
       this.drainTimer = stopTimer(this.drainTimer);
@@ -807,6 +964,28 @@ const FINALIZE_PREFIX = '{"type":"Finalize"';
 function pushFrame(frames: Frame[], tags: number[], frame: Frame, tag = Number.NaN): void {
   frames.push(frame);
   tags.push(tag);
+}
+
+/** A teardown given to {@link Session.add}. */
+type AudioTeardown = Exclude<TeardownLogic, void>;
+
+/**
+ * Runs teardowns as rxjs's `Subscription.unsubscribe` does: every one of them, then the first
+ * error one of them threw (rxjs gathers them in an `UnsubscriptionError`).
+ */
+function runTeardowns(teardowns: AudioTeardown | readonly AudioTeardown[]): void {
+  // (Array.isArray narrows a readonly array to any[].)
+  const list = (Array.isArray(teardowns) ? teardowns : [teardowns]) as readonly AudioTeardown[];
+  let failure: { error: unknown } | undefined;
+  for (const teardown of list) {
+    try {
+      if (typeof teardown === 'function') teardown();
+      else teardown.unsubscribe();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }
 
 function stopTimer(timerSubscription: Subscription | undefined): undefined {

@@ -65,7 +65,8 @@ export class UsageMeter {
    * @param bytesPerSecond - bytes per second of the audio format, when the format is raw and known
    */
   constructor(
-    private readonly startedAt: number,
+    /** The session's start (subscription), ms on its scheduler clock. */
+    readonly startedAt: number,
     private readonly bytesPerSecond: number | undefined,
   ) {
     this.lastAudioAt = startedAt;

@@ -2,7 +2,7 @@
  * Unsubscribing from transcribe() closes the socket and leaves nothing behind: no listener on the
  * socket, no action on the scheduler.
  */
-import { first, takeWhile, type Subscription } from 'rxjs';
+import { first, map, Observable, takeWhile, type Subscriber, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import type { TranscribeConfig } from '../../src/session/transcribe';
 import { fakeDeepgram } from '../../src/testing/fakeDeepgram';
@@ -130,5 +130,106 @@ describe('unsubscribing from inside next() (take, first, takeWhile downstream)',
       scheduler.schedule(() => (remaining = liveActions()), 36);
     });
     expect(remaining).toBe(0);
+  });
+});
+
+describe("the audio's subscription (the session is the audio's subscriber)", () => {
+  /** A source that records its subscriber and how often its teardown ran; it emits when told. */
+  function handSource(): {
+    audio: Observable<Uint8Array>;
+    emit: (bytes: Uint8Array) => void;
+    end: () => void;
+    teardowns: () => number;
+  } {
+    let subscriber: Subscriber<Uint8Array> | undefined;
+    let teardowns = 0;
+    const audio = new Observable<Uint8Array>((s) => {
+      subscriber = s;
+      return () => void teardowns++;
+    });
+    return {
+      audio,
+      emit: (bytes) => subscriber?.next(bytes),
+      end: () => subscriber?.complete(),
+      teardowns: () => teardowns,
+    };
+  }
+
+  it("runs the audio's teardown once when the session is unsubscribed, and takes no chunk after it", () => {
+    const source = handSource();
+    let server = fakeDeepgram();
+    const teardowns: number[] = [];
+    scheduler.run(() => {
+      server = fakeDeepgram({ scheduler });
+      const subscription = source.audio.pipe(transcribeOnFake(server, scheduler)).subscribe();
+      scheduler.schedule(() => source.emit(chunk(10, 1)), 5);
+      scheduler.schedule(() => subscription.unsubscribe(), 10);
+      scheduler.schedule(() => {
+        teardowns.push(source.teardowns());
+        source.emit(chunk(10, 2)); // a source that ignores `closed`
+      }, 11);
+    });
+    expect(teardowns).toEqual([1]);
+    expect(source.teardowns()).toBe(1);
+    const binary = server.connections[0]!.sent.filter((frame) => frame.data instanceof Uint8Array);
+    expect(binary.map((frame) => (frame.data as Uint8Array)[0])).toEqual([1]);
+  });
+
+  it("runs the audio's teardown when the audio completes, before the session ends, and ignores chunks after it", () => {
+    const source = handSource();
+    let server = fakeDeepgram();
+    let teardownsAtCompletion = -1;
+    scheduler.run(() => {
+      server = fakeDeepgram({ scheduler, closeStreamDelayMs: 50 });
+      source.audio.pipe(transcribeOnFake(server, scheduler)).subscribe();
+      scheduler.schedule(() => source.emit(chunk(10, 1)), 5);
+      scheduler.schedule(() => {
+        source.end();
+        teardownsAtCompletion = source.teardowns();
+        source.emit(chunk(10, 2));
+      }, 10);
+    });
+    expect(teardownsAtCompletion).toBe(1);
+    const sent = server.connections[0]!.sent.map((frame) =>
+      frame.data instanceof Uint8Array ? frame.data[0] : frame.data,
+    );
+    expect(sent).toEqual([1, '{"type":"CloseStream"}']);
+  });
+
+  it('stops a synchronous source behind an rxjs operator when the session ends during its emission', () => {
+    let pulled = 0;
+    const endless = new Observable<Uint8Array>((subscriber) => {
+      while (!subscriber.closed) {
+        pulled++;
+        subscriber.next(new Uint8Array(2));
+        if (pulled > 1000) throw new Error('the source was not stopped');
+      }
+    });
+    let error: unknown;
+    scheduler.run(() => {
+      const server = fakeDeepgram({ scheduler });
+      endless
+        .pipe(
+          map((bytes) => (pulled === 3 ? ('not bytes' as unknown as Uint8Array) : bytes)),
+          transcribeOnFake(server, scheduler),
+        )
+        .subscribe({ error: (e: unknown) => (error = e) });
+    });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(pulled).toBe(3);
+  });
+
+  it('runs a teardown that a synchronous source adds after completing at once', () => {
+    let tornDown = false;
+    const finished = new Observable<Uint8Array>((subscriber) => {
+      subscriber.next(chunk(10));
+      subscriber.complete();
+      return () => (tornDown = true);
+    });
+    scheduler.run(() => {
+      const server = fakeDeepgram({ scheduler });
+      finished.pipe(transcribeOnFake(server, scheduler)).subscribe();
+    });
+    expect(tornDown).toBe(true);
   });
 });
