@@ -123,9 +123,26 @@ function replaceBlock(doc, name, content) {
   return `${doc.slice(0, from + start.length)}\n\n${content.trim()}\n\n${doc.slice(to)}`;
 }
 
+/**
+ * The CPU's family, model and stepping and its cache size, from /proc/cpuinfo (Linux): a virtual
+ * machine's model name ("AMD EPYC") does not tell two hosts apart, and their speeds differ.
+ */
+function cpuIdentity() {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name) => new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(info)?.[1]?.trim();
+    const [family, model, stepping, cache] = ['cpu family', 'model', 'stepping', 'cache size'].map(field);
+    if (family === undefined) return undefined;
+    return `family ${family} model ${model} stepping ${stepping}${cache === undefined ? '' : `, cache ${cache}`}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function machineBlock(runInfo) {
+  const identity = runInfo.machine.cpuIdentity === undefined ? '' : ` (${runInfo.machine.cpuIdentity})`;
   const lines = [
-    `- Machine: ${runInfo.machine.cpus} × ${runInfo.machine.cpuModel}, ${runInfo.machine.memoryGb} GB RAM, ` +
+    `- Machine: ${runInfo.machine.cpus} × ${runInfo.machine.cpuModel}${identity}, ${runInfo.machine.memoryGb} GB RAM, ` +
       `${runInfo.machine.platform}; Node ${runInfo.machine.node}.`,
     ...runInfo.benches.map(
       (b) =>
@@ -179,6 +196,7 @@ async function main() {
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      cpuIdentity: cpuIdentity(),
       memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
       platform: `${process.platform} ${process.arch}`,
       node: process.version,
