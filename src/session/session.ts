@@ -111,8 +111,8 @@ const AUDIO_CLOSED = 1024;
  * One session's state and behaviour. A class rather than closures over shared variables: a
  * session lives as long as its audio and there can be thousands in one process, and methods on
  * the prototype cost nothing per session where ~35 closures and their contexts cost ~3 KB.
- * It is also the audio's observer, the outbox's hooks, the KeepAlive clock's target and the
- * connections' handler: the socket and the KeepAlive deadline are driven directly
+ * It is also the audio's subscriber (see {@link Session.add}), the outbox's hooks, the KeepAlive
+ * clock's target and the connections' handler: the socket and the KeepAlive deadline are driven directly
  * (`LiveConnection`, `KeepAliveClock`, the objects behind `liveSocket` and `withKeepAlive`), not
  * through a chain of subscribers. With thousands of sessions taking turns, the chunk path runs
  * with cold caches and costs 3–4× what it does hot (docs/benchmarks.md, session bench), so it is
@@ -227,7 +227,7 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     this.setFlag(AUDIO_WRITTEN, on);
   }
 
-  /** A NET-0001 close was retried and no audio went out since. */
+  /** A NET-0001 close was retried, and no healthy connection with audio on it came since. */
   private get net0001Retried(): boolean {
     return (this.flags & NET0001_RETRIED) !== 0;
   }
@@ -525,9 +525,14 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
     if (held !== undefined) runTeardowns(held);
   }
 
-  /** The session's teardown (the subscriber calls it at any end: `subscriber.add(session)`). */
+  /**
+   * The session's teardown (the subscriber calls it at any end: `subscriber.add(session)`). Called
+   * by the audio's producer on the subscriber it was given while the session goes on, it only ends
+   * the audio's subscription, as it would for a subscriber of rxjs's own.
+   */
   unsubscribe(): void {
     this.releaseAudio();
+    if (!this.subscriber.closed) return;
     this.outbox.dispose();
     this.keepAlive?.stop();
     this.current?.close();

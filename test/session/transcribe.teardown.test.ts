@@ -233,3 +233,33 @@ describe("the audio's subscription (the session is the audio's subscriber)", () 
     expect(tornDown).toBe(true);
   });
 });
+
+describe("the audio's producer unsubscribing the subscriber it was given", () => {
+  it('ends the audio subscription only: the session and its connection go on', () => {
+    let server = fakeDeepgram();
+    let producer: Subscriber<Uint8Array> | undefined;
+    let events = 0;
+    let ended = false;
+    scheduler.run(() => {
+      server = fakeDeepgram({ scheduler });
+      const audio = new Observable<Uint8Array>((subscriber) => {
+        producer = subscriber;
+        subscriber.next(chunk(10, 1));
+      });
+      const subscription = audio
+        .pipe(transcribeOnFake(server, scheduler, { keepAlive: false }))
+        .subscribe({ next: () => events++, error: () => (ended = true), complete: () => (ended = true) });
+      scheduler.schedule(() => {
+        producer?.unsubscribe();
+        producer?.next(chunk(10, 2));
+      }, 20);
+      scheduler.schedule(() => subscription.unsubscribe(), 50);
+    });
+    const connection = server.connections[0]!;
+    expect(ended).toBe(false);
+    expect(events).toBeGreaterThan(0);
+    expect(connection.closed).toMatchObject({ by: 'client', time: 50 });
+    const binary = connection.sent.filter((frame) => frame.data instanceof Uint8Array);
+    expect(binary.map((frame) => (frame.data as Uint8Array)[0])).toEqual([1]);
+  });
+});
