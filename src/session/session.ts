@@ -495,7 +495,8 @@ class Session implements Observer<unknown>, OutboxHooks, KeepAliveTarget, LiveCo
    * cleanup) until the audio ends or the session is torn down; runs it at once after that.
    */
   add(teardown: TeardownLogic): void {
-    if (teardown === undefined || (teardown as unknown) === this) return;
+    // Like rxjs, nothing to keep for a producer that returned nothing (or, from JavaScript, null).
+    if (teardown === undefined || (teardown as unknown) === null || (teardown as unknown) === this) return;
     if (this.audioClosed) {
       runTeardowns(teardown);
       return;

@@ -234,6 +234,28 @@ describe("the audio's subscription (the session is the audio's subscriber)", () 
   });
 });
 
+describe('an audio producer written in JavaScript that returns null as its teardown', () => {
+  it('completes the session as rxjs would, without calling anything on null', () => {
+    let server = fakeDeepgram();
+    const events: string[] = [];
+    scheduler.run(() => {
+      server = fakeDeepgram({ scheduler, closeStreamDelayMs: 5 });
+      const audio = new Observable<Uint8Array>((subscriber) => {
+        subscriber.next(chunk(10));
+        subscriber.complete();
+        return null as unknown as undefined;
+      });
+      audio.pipe(transcribeOnFake(server, scheduler)).subscribe({
+        next: (event) => events.push(event.type),
+        error: (error: unknown) => events.push(`error: ${String(error)}`),
+        complete: () => events.push('complete'),
+      });
+    });
+    expect(events[events.length - 1]).toBe('complete');
+    expect(events.some((event) => event.startsWith('error'))).toBe(false);
+  });
+});
+
 describe("the audio's producer unsubscribing the subscriber it was given", () => {
   it('ends the audio subscription only: the session and its connection go on', () => {
     let server = fakeDeepgram();
